@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct GeoSpikeEval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "geospike-eval",
+        abstract: "Count, backtest, inject spikes, calibrate and report on geospike models.",
+        version: "0.1.0",
+        subcommands: [
+        ]
+    )
+}
