@@ -28,3 +28,9 @@ demo: build
 
 clean:
 	rm -rf .build
+
+# Side-by-side benchmarks with the pandas/statsmodels peers; writes bench/RESULTS.md.
+# BENCH_SIZE=small|100mb|1gb (comma-separated for several), BENCH_REPEAT=N.
+bench: deps
+	@python3 -c 'import ensurepip' 2>/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null)
+	python3 bench/run.py --size $${BENCH_SIZE:-small} --repeat $${BENCH_REPEAT:-3}

@@ -1,0 +1,634 @@
+#!/usr/bin/env python3
+"""`make bench`: geospike side by side with its pandas/statsmodels peers and the read limit.
+
+One run: creates the peers' virtual environment (bench/.venv from bench/requirements.txt),
+builds the release binaries, generates (or reuses) the workloads under bench/work/, measures
+every stage `--repeat` times, and writes bench/RESULTS.md with the machine, medians, min–max,
+peak RSS and a table of ratios against the targets of issue 8.
+
+Stages, per workload size:
+- ingest: `geospike-eval counts` vs `wc -l` (the read-bandwidth limit) vs bench/pandas_ingest.py,
+  on the same ECS NDJSON file (page cache warm), and a check that both count tables agree;
+- train + score: `geospike-train` + `geospike-score` on the counts, vs
+  bench/statsmodels_train.py (per-country NB2 GLM) on the same counts;
+- scoring throughput (country-windows/s) and a 30-minute ECS batch scored end to end;
+- Swift micro-benchmarks of the hot loops (`geospike-eval bench`), when that command exists.
+
+Python standard library only: the driver must run before the venv exists.
+"""
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+WORK = BENCH / "work"
+VENV = BENCH / ".venv"
+RESULTS = BENCH / "RESULTS.md"
+QUIRKS_FIXTURE = BENCH / "fixtures" / "quirks-ecs.ndjson"
+SEED = 8
+
+# Workloads: synthetic ECS NDJSON from `geospike-eval synth`.  `days` and `volume` were chosen
+# so the file lands near the named size; `replicas` > 1 concatenates the generated file that
+# many times, which grows the input without growing buckets x countries (the memory claim).
+SIZES = {
+    "small": {"days": 8, "volume": 1.0, "replicas": 1, "peer_repeat": None},
+    "100mb": {"days": 29, "volume": 4.0, "replicas": 1, "peer_repeat": None},
+    "1gb": {"days": 29, "volume": 4.0, "replicas": 10, "peer_repeat": 1},
+}
+
+TARGETS = {
+    "ingest_mb_per_core_s": 250.0,
+    "ingest_vs_pandas": 25.0,
+    "train_score_vs_statsmodels": 10.0,
+    "scoring_windows_per_s": 10e6,
+    "ingest_rss_growth": 0.20,
+}
+
+# Measured child: runs the command with inherited stdio and reports its own wall time, CPU
+# time and peak RSS.  RUSAGE_CHILDREN of this one-shot wrapper covers exactly that child.
+RUSAGE_WRAPPER = r"""
+import json, resource, subprocess, sys, time
+report, cmd = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+code = subprocess.call(cmd)
+wall = time.perf_counter() - start
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(report, "w") as out:
+    json.dump({"code": code, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+               "rss_kb": usage.ru_maxrss}, out)
+sys.exit(0)
+"""
+
+
+class BenchError(Exception):
+    """A step of the benchmark failed; the message says which and what to do."""
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    rss_kb: int
+
+
+@dataclass
+class Series:
+    """Repeated measurements of one command."""
+
+    label: str
+    samples: list = field(default_factory=list)
+
+    def values(self, name):
+        return [getattr(s, name) for s in self.samples]
+
+    def median(self, name="wall"):
+        return statistics.median(self.values(name))
+
+    def low(self, name="wall"):
+        return min(self.values(name))
+
+    def high(self, name="wall"):
+        return max(self.values(name))
+
+    @property
+    def rss_mb(self):
+        return max(self.values("rss_kb")) / 1024
+
+
+# MARK: - Running things
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def run(cmd, env=None, capture=True, cwd=ROOT):
+    """Runs a setup command; fails with its stderr when it fails."""
+    proc = subprocess.run(cmd, env=env, cwd=cwd, text=True,
+                          stdout=subprocess.PIPE if capture else None,
+                          stderr=subprocess.PIPE if capture else None)
+    if proc.returncode != 0:
+        tail = (proc.stderr or "").strip().splitlines()[-15:]
+        raise BenchError(f"`{' '.join(map(str, cmd))}` exited {proc.returncode}:\n" + "\n".join(tail))
+    return proc.stdout or ""
+
+
+def measure(cmd, env, stdout_path=None, stdin_path=None):
+    """One timed run of `cmd`: wall seconds, user+sys CPU seconds, peak RSS."""
+    report = WORK / ".rusage.json"
+    stderr_path = WORK / ".stderr.txt"
+    stdout = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
+    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+    try:
+        with open(stderr_path, "wb") as stderr:
+            subprocess.run([sys.executable, "-c", RUSAGE_WRAPPER, str(report), *map(str, cmd)],
+                           env=env, cwd=ROOT, stdout=stdout, stdin=stdin, stderr=stderr, check=True)
+    finally:
+        if stdout_path:
+            stdout.close()
+        if stdin_path:
+            stdin.close()
+    result = json.loads(report.read_text())
+    if result["code"] != 0:
+        tail = stderr_path.read_text(errors="replace").strip().splitlines()[-15:]
+        raise BenchError(f"`{' '.join(map(str, cmd))}` exited {result['code']}:\n" + "\n".join(tail))
+    return Sample(result["wall"], result["cpu"], result["rss_kb"])
+
+
+def repeat(label, cmd, env, times, stdout_path=None, stdin_path=None):
+    series = Series(label)
+    for i in range(times):
+        series.samples.append(measure(cmd, env, stdout_path, stdin_path))
+        log(f"  {label} #{i + 1}: {series.samples[-1].wall:.3f} s, {series.samples[-1].rss_kb / 1024:.1f} MB")
+    return series
+
+
+def swift_env():
+    env = dict(os.environ)
+    env["OPENBLAS_NUM_THREADS"] = "1"
+    return env
+
+
+def peer_env():
+    """Single-threaded numpy/scipy, with the machine's OpenBLAS core overrides removed together."""
+    env = swift_env()
+    env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONWARNINGS="ignore")
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        env.pop(name, None)
+    return env
+
+
+# MARK: - Setup
+
+
+def ensure_venv():
+    """bench/.venv with the pinned peers; reinstalled when requirements.txt changes."""
+    requirements = BENCH / "requirements.txt"
+    digest = hashlib.sha256(requirements.read_bytes()).hexdigest()
+    stamp = VENV / ".requirements.sha256"
+    python = VENV / "bin" / "python"
+    if python.exists() and stamp.exists() and stamp.read_text().strip() == digest:
+        return python
+    log("creating bench/.venv and installing bench/requirements.txt")
+    run([sys.executable, "-m", "venv", str(VENV)])
+    run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "-r", str(requirements)])
+    stamp.write_text(digest + "\n")
+    return python
+
+
+def build_release(scratch_path):
+    log("building release binaries")
+    args = ["swift", "build", "-c", "release"]
+    if scratch_path:
+        args += ["--scratch-path", scratch_path]
+    run(args, capture=False)
+    bin_dir = Path(run(args + ["--show-bin-path"]).strip())
+    for name in ("geospike-eval", "geospike-train", "geospike-score"):
+        if not (bin_dir / name).exists():
+            raise BenchError(f"{bin_dir / name} was not built; run `swift build -c release` and read its errors")
+    return bin_dir
+
+
+def has_subcommand(bin_dir, executable, subcommand):
+    proc = subprocess.run([str(bin_dir / executable), subcommand, "--help"],
+                          capture_output=True, text=True)
+    return proc.returncode == 0
+
+
+def synth_options(bin_dir):
+    return subprocess.run([str(bin_dir / "geospike-eval"), "synth", "--help"],
+                          capture_output=True, text=True).stdout
+
+
+def generate_workload(size, bin_dir):
+    """The ECS NDJSON file of one size, generated once and cached under bench/work/<size>/."""
+    spec = SIZES[size]
+    directory = WORK / size
+    final = directory / "workload-ecs.ndjson"
+    stamp = directory / "workload.json"
+    wanted = json.dumps({"seed": SEED, **spec}, sort_keys=True)
+    if final.exists() and stamp.exists() and stamp.read_text() == wanted:
+        return final
+    if not has_subcommand(bin_dir, "geospike-eval", "synth"):
+        raise BenchError("`geospike-eval synth` does not exist yet; the workload generator is issue 7")
+    shutil.rmtree(directory, ignore_errors=True)
+    generated = directory / "synth"
+    generated.mkdir(parents=True)
+    cmd = [str(bin_dir / "geospike-eval"), "synth", "--days", str(spec["days"]), "--seed", str(SEED),
+           "--format", "ecs", "--out", str(generated)]
+    if spec["volume"] != 1.0:
+        if "--volume" not in synth_options(bin_dir):
+            raise BenchError("`geospike-eval synth` has no --volume option, which the "
+                             f"{size} workload needs; add it or change SIZES in bench/run.py")
+        cmd += ["--volume", str(spec["volume"])]
+    log(f"generating the {size} workload: {' '.join(cmd[1:])}")
+    run(cmd)
+    candidates = sorted(p for p in generated.rglob("*") if p.is_file() and re.search(r"\.(nd)?json(\.gz)?$", p.name)
+                        and "label" not in p.name)
+    if not candidates:
+        raise BenchError(f"`geospike-eval synth` wrote no .ndjson file into {generated}")
+    source = candidates[0]
+    with open(final, "wb") as out:
+        for _ in range(spec["replicas"]):
+            if source.name.endswith(".gz"):
+                import gzip
+                with gzip.open(source, "rb") as handle:
+                    shutil.copyfileobj(handle, out, 1 << 20)
+            else:
+                with open(source, "rb") as handle:
+                    shutil.copyfileobj(handle, out, 1 << 20)
+    shutil.rmtree(generated)
+    stamp.write_text(wanted)
+    return final
+
+
+def warm_page_cache(path):
+    with open(path, "rb") as handle:
+        while handle.read(1 << 24):
+            pass
+
+
+# MARK: - Counts files
+
+
+def read_counts(path):
+    """{(bucket_start, country): count} of a counts CSV (first three columns)."""
+    table = {}
+    with open(path) as handle:
+        header = handle.readline().strip().split(",")
+        if header[:3] != ["bucket_start", "country", "count"]:
+            raise BenchError(f"{path}:1: expected header bucket_start,country,count, got {','.join(header)}")
+        for number, line in enumerate(handle, start=2):
+            parts = line.rstrip("\n").split(",")
+            if len(parts) < 3:
+                raise BenchError(f"{path}:{number}: expected bucket_start,country,count")
+            table[(parts[0], parts[1])] = int(parts[2])
+    return table
+
+
+def compare_counts(ours_path, peer_path):
+    """(agree, description) of two count tables."""
+    ours, peer = read_counts(ours_path), read_counts(peer_path)
+    only_ours = sorted(set(ours) - set(peer))
+    only_peer = sorted(set(peer) - set(ours))
+    differ = sorted(k for k in set(ours) & set(peer) if ours[k] != peer[k])
+    if not (only_ours or only_peer or differ):
+        return True, f"identical: {len(ours)} cells, {sum(ours.values())} events"
+    lines = [f"DISAGREE: {len(ours)} vs {len(peer)} cells, {sum(ours.values())} vs {sum(peer.values())} events; "
+             f"{len(only_ours)} cells only in geospike, {len(only_peer)} only in pandas, {len(differ)} differ"]
+    for key in differ[:5]:
+        lines.append(f"  {key[0]} {key[1]}: geospike {ours[key]}, pandas {peer[key]}")
+    for key in only_ours[:5]:
+        lines.append(f"  {key[0]} {key[1]}: geospike {ours[key]}, pandas none")
+    for key in only_peer[:5]:
+        lines.append(f"  {key[0]} {key[1]}: geospike none, pandas {peer[key]}")
+    return False, "\n".join(lines)
+
+
+def split_counts(counts_path, train_path, day_path):
+    """Training counts (all but the last day) and the last day's counts; returns the day's start."""
+    with open(counts_path) as handle:
+        header = handle.readline()
+        rows = handle.readlines()
+    if not rows:
+        raise BenchError(f"{counts_path} has no counts; the workload is empty")
+    last = dt.datetime.strptime(rows[-1].split(",")[0], "%Y-%m-%dT%H:%M:%SZ")
+    day_start = (last - dt.timedelta(days=1) + dt.timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with open(train_path, "w") as train, open(day_path, "w") as day:
+        train.write(header)
+        day.write(header)
+        for row in rows:
+            (day if row.split(",")[0] >= day_start else train).write(row)
+    return day_start
+
+
+def last_thirty_minutes(ecs_path, out_path):
+    """The events of the file's last two 15-minute buckets, as an ECS batch."""
+    stamp = re.compile(rb'"@timestamp"\s*:\s*"(\d{4}-\d\d-\d\dT\d\d:\d\d)')
+    with open(ecs_path, "rb") as handle:
+        handle.seek(max(0, os.path.getsize(ecs_path) - (8 << 20)))
+        tail = handle.read().split(b"\n")[1:]
+    latest = max((m.group(1) for m in map(stamp.search, tail) if m), default=None)
+    if latest is None:
+        raise BenchError(f"{ecs_path}: no @timestamp in its last 8 MB")
+    last = dt.datetime.strptime(latest.decode(), "%Y-%m-%dT%H:%M")
+    cutoff = last.replace(minute=last.minute - last.minute % 15) - dt.timedelta(minutes=15)
+    cutoff_text = cutoff.strftime("%Y-%m-%dT%H:%M").encode()
+    kept = [line for line in tail if (m := stamp.search(line)) and m.group(1) >= cutoff_text]
+    out_path.write_bytes(b"\n".join(kept) + b"\n")
+    return len(kept)
+
+
+# MARK: - Stages
+
+
+def bench_ingest(size, workload, bin_dir, python, repeats, peer_repeats):
+    directory = workload.parent
+    ours_csv, peer_csv = directory / "counts-geospike.csv", directory / "counts-pandas.csv"
+    warm_page_cache(workload)
+    result = {"bytes": workload.stat().st_size}
+    result["lines"] = int(run(["wc", "-l", str(workload)]).split()[0])
+    log(f"ingest, {size}: {result['bytes'] / 1e6:.1f} MB, {result['lines']} lines")
+    result["wc"] = repeat("wc -l", ["wc", "-l", workload], swift_env(), repeats)
+    result["geospike"] = repeat("geospike-eval counts",
+                                [bin_dir / "geospike-eval", "counts", "--input", workload],
+                                swift_env(), repeats, stdout_path=ours_csv)
+    result["pandas"] = repeat("pandas_ingest.py", [python, BENCH / "pandas_ingest.py", workload, "--out", peer_csv],
+                              peer_env(), peer_repeats)
+    result["agree"], result["agreement"] = compare_counts(ours_csv, peer_csv)
+    log(f"  counts {result['agreement'].splitlines()[0]}")
+    result["counts_csv"] = ours_csv
+    return result
+
+
+def bench_model(size, counts_csv, workload, bin_dir, python, repeats, peer_repeats):
+    directory = counts_csv.parent
+    train_csv, day_csv = directory / "counts-train.csv", directory / "counts-last-day.csv"
+    model = directory / "model.geospike"
+    split_counts(counts_csv, train_csv, day_csv)
+    batch = directory / "batch-30m.ndjson"
+    batch_events = last_thirty_minutes(workload, batch)
+    log(f"train and score, {size}")
+    score = [bin_dir / "geospike-score", "--model", model, "--emit", "all"]
+    result = {"batch_events": batch_events}
+    result["train"] = repeat("geospike-train",
+                             [bin_dir / "geospike-train", "--input", train_csv, "--format", "counts", "--out", model],
+                             swift_env(), repeats)
+    result["score_day"] = repeat("geospike-score (last day)", score + ["--format", "counts", "--input", day_csv],
+                                 swift_env(), repeats, stdout_path=directory / "scores-day.ndjson")
+    result["score_all"] = repeat("geospike-score (all training buckets)",
+                                 score + ["--format", "counts", "--input", train_csv],
+                                 swift_env(), repeats, stdout_path=directory / "scores-all.ndjson")
+    result["score_all_windows"] = sum(1 for _ in open(directory / "scores-all.ndjson", "rb"))
+    result["score_day_windows"] = sum(1 for _ in open(directory / "scores-day.ndjson", "rb"))
+    result["batch_30m"] = repeat("geospike-score (30-minute ECS batch)",
+                                 [bin_dir / "geospike-score", "--model", model, "--format", "ecs", "--input", batch],
+                                 swift_env(), repeats, stdout_path=directory / "alerts-30m.ndjson")
+    peer_json = directory / "statsmodels.json"
+    result["statsmodels"] = repeat("statsmodels_train.py",
+                                   [python, BENCH / "statsmodels_train.py", "--train", train_csv, "--score", day_csv],
+                                   peer_env(), peer_repeats, stdout_path=peer_json)
+    result["statsmodels_report"] = json.loads(peer_json.read_text().strip().splitlines()[-1])
+    # The peer's in-process train/score times, for every repetition would need N reports;
+    # the last one is representative and its process wall is in the series above.
+    return result
+
+
+def micro_benchmarks(bin_dir):
+    if not has_subcommand(bin_dir, "geospike-eval", "bench"):
+        return None
+    log("Swift micro-benchmarks (geospike-eval bench)")
+    output = run([str(bin_dir / "geospike-eval"), "bench", "--json"], env=swift_env())
+    return json.loads(output)
+
+
+def quirks_agreement(bin_dir, python):
+    ours, peer = WORK / "quirks-geospike.csv", WORK / "quirks-pandas.csv"
+    measure([bin_dir / "geospike-eval", "counts", "--input", QUIRKS_FIXTURE], swift_env(), stdout_path=ours)
+    measure([python, BENCH / "pandas_ingest.py", QUIRKS_FIXTURE, "--out", peer], peer_env())
+    return compare_counts(ours, peer)
+
+
+# MARK: - Machine
+
+
+def machine_description(python):
+    def first(cmd, default="unknown"):
+        try:
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip()
+            return out.splitlines()[0] if out else default
+        except (OSError, subprocess.TimeoutExpired):
+            return default
+
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = "unknown"
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    blas = first(["dpkg-query", "-W", "-f=${Version}", "libopenblas0-pthread"])
+    numpy_blas = run([str(python), "-c",
+                      "import json, numpy, threadpoolctl; numpy.ones((64, 64)) @ numpy.ones((64, 64)); "
+                      "print(json.dumps(threadpoolctl.threadpool_info()))"], env=peer_env())
+    pools = json.loads(numpy_blas)
+    kernels = "; ".join(f"{p.get('internal_api')} {p.get('version')} {p.get('architecture')} "
+                        f"({p.get('num_threads')} thread{'s' if p.get('num_threads') != 1 else ''})" for p in pools)
+    versions = run([str(python), "-c",
+                    "import numpy, pandas, scipy, statsmodels; print(f'numpy {numpy.__version__}, "
+                    "pandas {pandas.__version__}, scipy {scipy.__version__}, statsmodels {statsmodels.__version__}')"])
+    overrides = ", ".join(f"{k}={os.environ[k]}" for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ)
+    return [
+        ("date", dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
+        ("commit", first(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])),
+        ("cores (nproc)", first(["nproc"])),
+        ("CPU", cpu),
+        ("memory", memory),
+        ("kernel", platform.release()),
+        ("OS", first(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"])),
+        ("Swift", first(["swift", "--version"])),
+        ("OpenBLAS (Debian, geospike)", f"libopenblas0-pthread {blas}, OPENBLAS_NUM_THREADS=1"
+                                        + (f", {overrides}" if overrides else "")),
+        ("Python peers", f"Python {platform.python_version()}; {versions.strip()}"),
+        ("numpy's BLAS (threadpoolctl)", kernels + ", OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset"),
+    ]
+
+
+# MARK: - Report
+
+
+def mb(n):
+    return n / 1e6
+
+
+def fmt(value, digits=3):
+    if value >= 100:
+        return f"{value:,.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    return f"{value:.{digits}g}"
+
+
+def row_time(series):
+    return (f"{fmt(series.median())} s", f"{fmt(series.low())}–{fmt(series.high())} s",
+            f"{series.rss_mb:.1f} MB", f"{len(series.samples)}")
+
+
+def throughput_row(series, amount, unit):
+    """median rate (from the median time) and min–max rate."""
+    return (f"{fmt(amount / series.median())} {unit}",
+            f"{fmt(amount / series.high())}–{fmt(amount / series.low())} {unit}")
+
+
+def verdict(value, target, higher_is_better=True):
+    if value is None:
+        return "not measured"
+    met = value >= target if higher_is_better else value <= target
+    return "**met**" if met else "**missed**"
+
+
+def write_results(args, machine, quirks, by_size, micro):
+    lines = ["# geospike benchmark results", "",
+             f"Written by `make bench` (`python3 bench/run.py --size {','.join(args.sizes)} --repeat {args.repeat}`); "
+             "every number below is what that run measured. Medians of the repetitions with min–max; "
+             "peak RSS is the largest over the repetitions. MB = 10^6 bytes. Single-threaded: "
+             "`OPENBLAS_NUM_THREADS=1` for geospike, OMP/OpenBLAS threads 1 for the Python peers. "
+             "How to read this and what bounds each stage: bench/README.md.", "",
+             "## Machine", "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in machine]
+    lines += ["", "## Do the count tables agree?", "",
+              "`geospike-eval counts` and `bench/pandas_ingest.py` on the same input, cell by cell:", ""]
+    lines.append(f"- bench/fixtures/quirks-ecs.ndjson (hand-made, every ECS quirk): {quirks[1]}")
+    for size, result in by_size.items():
+        lines.append(f"- {size} workload: " + result["ingest"]["agreement"].replace("\n", "\n  "))
+
+    ratios = []
+    for size, result in by_size.items():
+        ingest, model = result["ingest"], result.get("model")
+        size_mb = mb(ingest["bytes"])
+        lines += ["", f"## {size}: {size_mb:,.1f} MB, {ingest['lines']:,} lines of ECS NDJSON", "",
+                  "### Ingest (ECS NDJSON → 15-minute counts per country)", "",
+                  "| tool | throughput (median) | min–max | MB per CPU-second | wall (median) | min–max | peak RSS | runs |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for key, name in (("wc", "`wc -l` (read limit)"), ("geospike", "`geospike-eval counts`"),
+                          ("pandas", "pandas (`bench/pandas_ingest.py`)")):
+            s = ingest[key]
+            rate, span = throughput_row(s, size_mb, "MB/s")
+            wall, wall_span, rss, runs = row_time(s)
+            lines.append(f"| {name} | {rate} | {span} | {fmt(size_mb / s.median('cpu'))} | {wall} | {wall_span} | {rss} | {runs} |")
+        ours, peer, limit = ingest["geospike"], ingest["pandas"], ingest["wc"]
+        per_core = size_mb / ours.median("cpu")
+        ratios += [
+            (size, "ingest MB/s per core (MB per CPU-second)", fmt(per_core), "≥ 250",
+             verdict(per_core, TARGETS["ingest_mb_per_core_s"])),
+            (size, "ingest speed-up vs pandas (wall)", f"{fmt(peer.median() / ours.median())}×", "≥ 25×",
+             verdict(peer.median() / ours.median(), TARGETS["ingest_vs_pandas"])),
+            (size, "ingest throughput / `wc -l` (share of read limit)", f"{limit.median() / ours.median():.1%}", "—", "—"),
+            (size, "ingest peak RSS / pandas peak RSS", f"{ours.rss_mb / peer.rss_mb:.2f}", "—", "—"),
+        ]
+        if model:
+            report = model["statsmodels_report"]
+            lines += ["", "### Train and score (counts → model → scored batch)", "",
+                      f"Training counts: all but the last day ({report['training_buckets']:,} buckets × "
+                      f"{report['countries']} countries); batch: the last day ({report['country_windows']:,} "
+                      f"country-windows in the peer, {model['score_day_windows']:,} records from geospike-score).", "",
+                      "| step | wall (median) | min–max | peak RSS | runs |", "|---|---|---|---|---|"]
+            for key, name in (("train", "`geospike-train --format counts`"),
+                              ("score_day", "`geospike-score --emit all` (last day)"),
+                              ("statsmodels", "statsmodels NB2 GLM: train + score (whole process)")):
+                lines.append(f"| {name} | " + " | ".join(row_time(model[key])) + " |")
+            lines += ["", f"Inside the last statsmodels run: train {fmt(report['train_seconds'])} s "
+                      f"({report['negative_binomial_fits']} NB2 fits, {report['poisson_fallbacks']} Poisson fallbacks), "
+                      f"score {fmt(report['score_seconds'])} s; the rest of its wall time is Python and library start-up.",
+                      "", "### Scoring", "",
+                      "| measurement | rate / wall (median) | min–max | peak RSS | runs |", "|---|---|---|---|---|"]
+            windows = model["score_all_windows"]
+            rate, span = throughput_row(model["score_all"], windows, "country-windows/s")
+            lines.append(f"| `geospike-score --emit all` over all training buckets ({windows:,} records, NDJSON out) | "
+                         f"{rate} | {span} | {model['score_all'].rss_mb:.1f} MB | {len(model['score_all'].samples)} |")
+            wall, wall_span, rss, runs = row_time(model["batch_30m"])
+            lines.append(f"| 30-minute ECS batch end to end ({model['batch_events']:,} events: ingest + score + alerts) | "
+                         f"{wall} | {wall_span} | {rss} | {runs} |")
+            ours_total = model["train"].median() + model["score_day"].median()
+            speedup = model["statsmodels"].median() / ours_total
+            cli_rate = windows / model["score_all"].median()
+            ratios += [
+                (size, "train + score speed-up vs statsmodels (end to end, wall)", f"{fmt(speedup)}×", "≥ 10×",
+                 verdict(speedup, TARGETS["train_score_vs_statsmodels"])),
+                (size, "train time / statsmodels in-process train time",
+                 f"{model['train'].median() / report['train_seconds']:.3f}", "—", "—"),
+                (size, "scoring country-windows/s through the CLI (with NDJSON output)", fmt(cli_rate),
+                 "≥ 10 M (kernel)", "see kernel row"),
+            ]
+    if micro:
+        lines += ["", "## Swift micro-benchmarks (`geospike-eval bench`)", "",
+                  "| hot loop | ns per operation | operations per second | what one operation is |", "|---|---|---|---|"]
+        for entry in micro:
+            ns = entry["nanosecondsPerOperation"]
+            lines.append(f"| {entry['name']} | {ns:.1f} | {fmt(1e9 / ns)} | {entry.get('unit', '')} |")
+        kernel = next((e for e in micro if e.get("kind") == "scoring-kernel"), None)
+        if kernel:
+            rate = 1e9 / kernel["nanosecondsPerOperation"]
+            ratios.append(("all", f"scoring kernel country-windows/s ({kernel['name']})", fmt(rate), "≥ 10 M",
+                           verdict(rate, TARGETS["scoring_windows_per_s"])))
+    else:
+        ratios.append(("all", "scoring kernel country-windows/s", "—", "≥ 10 M",
+                       "not measured (`geospike-eval bench` missing)"))
+    if "100mb" in by_size and "1gb" in by_size:
+        small, large = by_size["100mb"]["ingest"]["geospike"].rss_mb, by_size["1gb"]["ingest"]["geospike"].rss_mb
+        growth = large / small - 1
+        ratios.append(("100mb → 1gb", "ingest peak RSS growth", f"{small:.1f} → {large:.1f} MB ({growth:+.1%})",
+                       "within ±20%", verdict(abs(growth), TARGETS["ingest_rss_growth"], higher_is_better=False)))
+    else:
+        ratios.append(("100mb → 1gb", "ingest peak RSS growth", "—", "within ±20%",
+                       "not measured (needs `--size 100mb,1gb`)"))
+    lines += ["", "## Ratios against the targets of issue 8", "",
+              "| workload | ratio | measured | target | verdict |", "|---|---|---|---|---|"]
+    lines += [f"| {' | '.join(r)} |" for r in ratios]
+    RESULTS.write_text("\n".join(lines) + "\n")
+    return ratios
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", default="small",
+                        help="comma-separated workload sizes: small (CI, ~2 min), 100mb (~10 min), 1gb")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of every measurement (default 3)")
+    parser.add_argument("--scratch-path", default=os.environ.get("BENCH_SCRATCH_PATH"),
+                        help="swift build --scratch-path (default: the package's .build)")
+    args = parser.parse_args()
+    args.sizes = [s.strip() for s in args.size.split(",") if s.strip()]
+    unknown = [s for s in args.sizes if s not in SIZES]
+    if unknown or not args.sizes or args.repeat < 1:
+        parser.error(f"--size takes {', '.join(SIZES)} (comma-separated); --repeat at least 1")
+
+    started = time.time()
+    try:
+        WORK.mkdir(parents=True, exist_ok=True)
+        python = ensure_venv()
+        bin_dir = build_release(args.scratch_path)
+        machine = machine_description(python)
+        quirks = quirks_agreement(bin_dir, python)
+        log(f"quirks fixture: {quirks[1].splitlines()[0]}")
+        by_size = {}
+        for size in args.sizes:
+            workload = generate_workload(size, bin_dir)
+            peer_repeats = SIZES[size]["peer_repeat"] or args.repeat
+            ingest = bench_ingest(size, workload, bin_dir, python, args.repeat, peer_repeats)
+            model = bench_model(size, ingest["counts_csv"], workload, bin_dir, python, args.repeat, peer_repeats)
+            by_size[size] = {"ingest": ingest, "model": model}
+        micro = micro_benchmarks(bin_dir)
+        ratios = write_results(args, machine, quirks, by_size, micro)
+    except BenchError as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    print()
+    for row in ratios:
+        print(f"{row[0]:>12}  {row[1]:<62} {row[2]:>24}  {row[3]:<16} {row[4].strip('*')}")
+    print(f"\nwrote {RESULTS.relative_to(ROOT)} in {time.time() - started:.0f} s")
+    disagreements = [size for size, r in by_size.items() if not r["ingest"]["agree"]] + ([] if quirks[0] else ["quirks"])
+    if disagreements:
+        print(f"bench: the count tables disagree on {', '.join(disagreements)}; see {RESULTS.relative_to(ROOT)}",
+              file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
