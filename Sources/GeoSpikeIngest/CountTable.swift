@@ -72,6 +72,11 @@ public struct CountTable: Sendable {
         counts[CellKey(bucketStart: bucketStart, country: country), default: 0] += count
     }
 
+    /// Adds to one cell without touching the observed time range (ingest tracks that itself).
+    mutating func addCell(_ key: CellKey, count: Int) {
+        counts[key, default: 0] += count
+    }
+
     /// Sets an extra numeric column for a cell (summed when repeated).
     public mutating func addExtra(_ name: String, bucketStart: Int64, country: CountryCode, value: Double) {
         extras[name, default: [:]][CellKey(bucketStart: bucketStart, country: country), default: 0] += value

@@ -27,6 +27,12 @@ public struct InfluencerTally: Sendable, Equatable {
         public var count: Int
         /// The most this count can exceed the true count by.
         public var error: Int
+
+        public init(value: String, count: Int, error: Int = 0) {
+            self.value = value
+            self.count = count
+            self.error = error
+        }
     }
 
     public let capacity: Int
@@ -36,6 +42,14 @@ public struct InfluencerTally: Sendable, Equatable {
     public init(capacity: Int = 16) {
         precondition(capacity > 0)
         self.capacity = capacity
+    }
+
+    /// A tally holding `entries` as they are (built by ingest's byte-level tallies).
+    public init(capacity: Int, entries: [Entry]) {
+        precondition(capacity > 0 && entries.count <= capacity)
+        self.capacity = capacity
+        self.entries = entries
+        for (i, entry) in entries.enumerated() { index[entry.value] = i }
     }
 
     public mutating func add(_ value: String, count: Int = 1) {
