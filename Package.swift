@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "GeoSpikeEvaluation",
             dependencies: [
-                "GeoSpikeNumerics", "GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore",
+                "GeoSpikeNumerics", "GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore", "CZlib",
             ]),
 
         // MARK: - Executables: parse, call the library, print
@@ -79,6 +79,9 @@ let package = Package(
 
         // MARK: - Tests
 
+        .target(
+            name: "GeoSpikeTestSupport", dependencies: ["GeoSpikeIngest"], path: "Tests/TestSupport"),
+
         .testTarget(
             name: "NumericsTests", dependencies: ["GeoSpikeNumerics"],
             resources: [.copy("Fixtures")]),
@@ -86,11 +89,12 @@ let package = Package(
             name: "IngestTests", dependencies: ["GeoSpikeIngest"],
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ModelTests", dependencies: ["GeoSpikeNumerics", "GeoSpikeIngest", "GeoSpikeModel"],
+            name: "ModelTests",
+            dependencies: ["GeoSpikeNumerics", "GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeTestSupport"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ScoreTests",
-            dependencies: ["GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore"]),
+            dependencies: ["GeoSpikeNumerics", "GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore", "GeoSpikeTestSupport"]),
         .testTarget(
             name: "EvaluationTests",
             dependencies: ["GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore", "GeoSpikeEvaluation"]),

@@ -1,0 +1,40 @@
+import GeoSpikeIngest
+
+/// One country's fitted count model, apart from its seasonal coefficients, which live in
+/// `TrainedModel.coefficients` so that the scorer gets every country's expected counts
+/// for a batch from one matrix product.
+public struct CountryModel: Codable, Equatable, Sendable {
+    /// ISO 3166-1 alpha-2 code (or a GeoIP block such as `EU`).
+    public var country: String
+    public var family: CountFamily
+    /// NB2 dispersion α (variance = μ + αμ²); 0 for Poisson and log-normal.
+    public var dispersion: Double
+    /// Standard deviation of log(count + 1) for the log-normal family; 0 otherwise.
+    public var sigma: Double
+    /// Variance of the fitted log level (intercept). Sparse countries know their level only
+    /// roughly; the scorer widens their predictive distribution by this much.
+    public var levelVariance: Double
+    /// Events counted to this country in training.
+    public var trainingEvents: Int
+    /// Training buckets in which the country had at least one event.
+    public var nonZeroBuckets: Int
+    /// Observed mean count per training bucket.
+    public var meanPerBucket: Double
+    public var selection: FamilySelection
+
+    public var countryCode: CountryCode? { CountryCode(country) }
+
+    /// NB dispersion the scorer uses: the fitted dispersion plus the level uncertainty,
+    /// since a Poisson or NB whose log mean is itself normal with variance v is close to
+    /// an NB with α + (eᵛ − 1).
+    public var predictiveDispersion: Double {
+        dispersion + (levelVariance > 0 ? levelVariance.expm1Safe : 0)
+    }
+}
+
+extension Double {
+    /// eˣ − 1 without cancellation for small x.
+    var expm1Safe: Double { Foundation.expm1(self) }
+}
+
+import Foundation

@@ -1,0 +1,141 @@
+import Foundation
+import GeoSpikeIngest
+import GeoSpikeNumerics
+
+/// The on-disk form of a `TrainedModel`.
+///
+/// ```
+/// offset  size  content
+/// 0       8     magic "GEOSPIKE"
+/// 8       4     format version, UInt32 little-endian
+/// 12      8     header length H, UInt64 LE
+/// 20      H     header: JSON, UTF-8, keys sorted (metadata, countries, prior, calibration)
+/// 20+H    8     coefficient count K, UInt64 LE (= columns x countries)
+/// 28+H    8K    coefficients, Float64 LE, column-major: one column per country
+/// end-4   4     CRC-32 of every byte before it, UInt32 LE
+/// ```
+/// JSON keeps the header readable and extensible (new optional fields get defaults on
+/// load); the coefficients stay binary so they load straight into the scorer's matrix.
+/// Sorted keys and shortest round-trip doubles make the bytes a function of the model.
+public enum ModelFile {
+    public static let magic = Array("GEOSPIKE".utf8)
+    public static let formatVersion: UInt32 = 1
+
+    struct Header: Codable {
+        var metadata: ModelMetadata
+        var countries: [CountryModel]
+        var pooledCoefficients: [Double]
+        var newCountryPrior: NewCountryPrior
+        var calibration: Calibration
+    }
+
+    /// The file's bytes. Refuses a model holding NaN or infinite numbers.
+    public static func encode(_ model: TrainedModel) throws -> [UInt8] {
+        guard model.coefficients.isFinite, model.pooledCoefficients.allSatisfy(\.isFinite),
+            model.countries.allSatisfy({ $0.dispersion.isFinite && $0.sigma.isFinite && $0.levelVariance.isFinite })
+        else {
+            throw GeoSpikeError(.badData, "the fit produced non-finite parameters; refusing to write the model")
+        }
+        let header = Header(
+            metadata: model.metadata, countries: model.countries, pooledCoefficients: model.pooledCoefficients,
+            newCountryPrior: model.newCountryPrior, calibration: model.calibration)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json: Data
+        do { json = try encoder.encode(header) } catch {
+            throw GeoSpikeError(.badData, "cannot encode the model header: \(error)")
+        }
+        var bytes = magic
+        append(formatVersion, to: &bytes)
+        append(UInt64(json.count), to: &bytes)
+        bytes += json
+        append(UInt64(model.coefficients.values.count), to: &bytes)
+        for v in model.coefficients.values { append(v.bitPattern, to: &bytes) }
+        append(CRC32.checksum(bytes), to: &bytes)
+        return bytes
+    }
+
+    /// Parses and verifies a model file's bytes; `name` is used in error messages.
+    public static func decode(_ bytes: [UInt8], name: String) throws -> TrainedModel {
+        func damaged(_ what: String) -> GeoSpikeError {
+            GeoSpikeError(.badData, "\(name): \(what); retrain with geospike-train or restore the file")
+        }
+        guard bytes.count >= 8, Array(bytes[0..<8]) == magic else {
+            throw GeoSpikeError(.badData, "\(name): not a geospike model (no GEOSPIKE magic at the start)")
+        }
+        guard bytes.count >= 12 + 8 + 8 + 4 else { throw damaged("truncated (\(bytes.count) bytes)") }
+        let version: UInt32 = read(bytes, at: 8)
+        guard version <= formatVersion else {
+            throw GeoSpikeError(
+                .badData,
+                "\(name): model format version \(version) is newer than this geospike understands (\(formatVersion)); upgrade geospike")
+        }
+        guard version >= 1 else { throw damaged("format version 0 is not valid") }
+        let stored: UInt32 = read(bytes, at: bytes.count - 4)
+        guard CRC32.checksum(bytes[0..<(bytes.count - 4)]) == stored else {
+            throw damaged("checksum mismatch: the file is truncated or corrupted")
+        }
+        let headerLength = Int(clamping: read(bytes, at: 12) as UInt64)
+        guard headerLength <= bytes.count - 32 else { throw damaged("header length out of range") }
+        let header: Header
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[20..<(20 + headerLength)]))
+        } catch {
+            throw damaged("header does not decode (\(error))")
+        }
+        let countOffset = 20 + headerLength
+        let k = Int(clamping: read(bytes, at: countOffset) as UInt64)
+        let columns = header.metadata.columns.count
+        guard k == columns * header.countries.count, countOffset + 8 + 8 * k == bytes.count - 4 else {
+            throw damaged("coefficient block does not match \(columns) columns x \(header.countries.count) countries")
+        }
+        var values = [Double](repeating: 0, count: k)
+        for i in 0..<k { values[i] = Double(bitPattern: read(bytes, at: countOffset + 8 + 8 * i)) }
+        guard header.metadata.options.design.columnCount == columns else {
+            throw damaged("feature layout lists \(columns) columns but the design has \(header.metadata.options.design.columnCount)")
+        }
+        return TrainedModel(
+            metadata: header.metadata, countries: header.countries,
+            coefficients: Matrix(rows: columns, columns: header.countries.count, columnMajor: values),
+            pooledCoefficients: header.pooledCoefficients, newCountryPrior: header.newCountryPrior,
+            calibration: header.calibration)
+    }
+
+    /// Writes atomically (temporary file, then rename), so a scorer never reads half a model.
+    public static func write(_ model: TrainedModel, to path: String) throws {
+        let bytes = try encode(model)
+        let url = URL(fileURLWithPath: path)
+        do {
+            try Data(bytes).write(to: url, options: .atomic)
+        } catch {
+            throw GeoSpikeError(.ioError, "\(path): cannot write the model (\(error.localizedDescription))")
+        }
+    }
+
+    public static func read(from path: String) throws -> TrainedModel {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw GeoSpikeError(.noInput, "\(path): no such model file; train one with geospike-train --out \(path)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GeoSpikeError(.ioError, "\(path): cannot read the model file")
+        }
+        return try decode([UInt8](data), name: path)
+    }
+
+    /// A stable identifier: the CRC-32 of the file's bytes, so equal models share it.
+    public static func identifier(of model: TrainedModel) throws -> String {
+        let bytes = try encode(model)
+        let crc: UInt32 = read(bytes, at: bytes.count - 4)
+        return "geospike-" + String(format: "%08x", crc)
+    }
+
+    static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+    }
+
+    static func read<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: Int) -> T {
+        var value: T = 0
+        for i in 0..<MemoryLayout<T>.size { value |= T(bytes[offset + i]) << (8 * i) }
+        return value
+    }
+}

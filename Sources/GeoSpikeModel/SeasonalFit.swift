@@ -1,0 +1,294 @@
+import Foundation
+import GeoSpikeNumerics
+
+/// A country's fitted seasonal mean and spread, before it becomes a `CountryModel`.
+public struct SeasonalFit: Sendable {
+    public var family: CountFamily
+    public var coefficients: [Double]
+    public var dispersion: Double = 0
+    public var sigma: Double = 0
+    /// Variance of the fitted mean log level (see `CountryModel.levelVariance`).
+    public var levelVariance: Double = 0
+    /// Penalised IRLS iterations used for the final mean.
+    public var iterations: Int = 0
+}
+
+/// Where a country's seasonal coefficients are pulled when data is scarce: the pooled
+/// shape of all countries, with a prior precision on every coefficient but the intercept.
+public struct ShapePrior: Sendable {
+    public var mean: [Double]
+    public var precision: Double
+
+    public init(mean: [Double], precision: Double) {
+        self.mean = mean
+        self.precision = precision
+    }
+
+    /// No pull at all (a flat prior), for the pooled fit itself.
+    public static func none(columns: Int) -> ShapePrior { ShapePrior(mean: .init(repeating: 0, count: columns), precision: 1e-8) }
+}
+
+/// A normal prior on log dispersion, centred on the pooled dispersion of data-rich countries.
+public struct DispersionPrior: Sendable {
+    public var logMean: Double
+    public var precision: Double
+
+    public init(mean: Double, sd: Double) {
+        logMean = log(mean)
+        precision = 1 / (sd * sd)
+    }
+
+    /// Nearly flat, for a first pass that learns the pooled dispersion.
+    public static let weak = DispersionPrior(mean: 0.1, sd: 10)
+}
+
+/// Penalised maximum-likelihood fits of the seasonal count models on `SeasonalCells`.
+public enum SeasonalFitter {
+    /// The IRLS stopping rule: relative change of the penalised log-likelihood.
+    static let tolerance = 1e-10
+    static let maxIterations = 100
+    /// Dispersion search bounds: below 1e-6 NB is Poisson for any count seen here; above
+    /// 1e3 a country has nothing but zeros and rare bursts.
+    static let dispersionRange = (log(1e-6), log(1e3))
+
+    /// Poisson (dispersion 0) or NB2 with dispersion by penalised maximum likelihood.
+    public static func fitCounts(
+        family: CountFamily, cells: SeasonalCells, counts: CountryCellCounts, shape: ShapePrior,
+        dispersionPrior: DispersionPrior = .weak
+    ) throws -> SeasonalFit {
+        precondition(family != .logNormal)
+        var beta = startingCoefficients(cells: cells, counts: counts, shape: shape)
+        var alpha = family == .poisson ? 0 : exp(dispersionPrior.logMean)
+        var iterations = 0
+        var information = Matrix(rows: 0, columns: 0)
+        // Alternate: the mean given the dispersion, then the dispersion given the mean.
+        for _ in 0..<(family == .poisson ? 1 : 25) {
+            let step = try fitMean(beta: beta, alpha: alpha, cells: cells, counts: counts, shape: shape)
+            beta = step.beta
+            information = step.information
+            iterations += step.iterations
+            guard family == .negativeBinomial else { break }
+            let means = cellMeans(beta, cells)
+            let next = fitDispersion(means: means, cells: cells, counts: counts, prior: dispersionPrior)
+            let converged = abs(log(next) - log(alpha)) < 1e-6
+            alpha = next
+            if converged { break }
+        }
+        if family == .negativeBinomial {
+            information = try fitMean(beta: beta, alpha: alpha, cells: cells, counts: counts, shape: shape).information
+        }
+        return SeasonalFit(
+            family: family, coefficients: beta, dispersion: alpha, sigma: 0,
+            levelVariance: try levelVariance(information: information, cells: cells), iterations: iterations)
+    }
+
+    /// log(count + 1) normal with a seasonal mean: weighted least squares on the cell sums,
+    /// with the shape prior scaled by the residual variance (a conjugate normal prior).
+    public static func fitLogNormal(cells: SeasonalCells, counts: CountryCellCounts, shape: ShapePrior) throws -> SeasonalFit {
+        let totalWeight = cells.weights.reduce(0, +)
+        var sigma2 = 1.0
+        var beta = shape.mean
+        var information = Matrix(rows: 0, columns: 0)
+        for _ in 0..<2 {
+            let system = weightedSystem(
+                cells: cells, cellWeights: cells.weights, responses: counts.weightedLogSums,
+                penalty: sigma2 * shape.precision, prior: shape.mean)
+            beta = try LAPACK.solvePositiveDefinite(system.matrix, system.rhs)
+            let m = cellMeans(beta, cells)
+            var rss = 0.0
+            for c in 0..<cells.cellCount {
+                rss += counts.weightedLogSquares[c] - 2 * m[c] * counts.weightedLogSums[c] + m[c] * m[c] * cells.weights[c]
+            }
+            sigma2 = max(rss / totalWeight, 1e-6)
+            information = system.matrix
+        }
+        let sigma = sigma2.squareRoot()
+        var fit = SeasonalFit(family: .logNormal, coefficients: beta, sigma: sigma)
+        fit.levelVariance = sigma2 * (try levelVariance(information: information, cells: cells))
+        return fit
+    }
+
+    /// Intercept at the weighted mean rate, shape at the prior.
+    static func startingCoefficients(cells: SeasonalCells, counts: CountryCellCounts, shape: ShapePrior) -> [Double] {
+        var beta = shape.mean
+        let rate = counts.weightedSums.reduce(0, +) / max(cells.weights.reduce(0, +), 1e-300)
+        // Centre the prior shape's mean level on the observed rate.
+        let shapeLevel = zip(cellMeans(beta, cells), cells.weights).reduce(0) { $0 + exp($1.0) * $1.1 }
+            / max(cells.weights.reduce(0, +), 1e-300)
+        beta[0] += log(max(rate, 1e-6)) - log(max(shapeLevel, 1e-300))
+        return beta
+    }
+
+    /// η for every cell: one gemv.
+    static func cellMeans(_ beta: [Double], _ cells: SeasonalCells) -> [Double] {
+        BLAS.multiply(cells.design, beta)
+    }
+
+    struct MeanStep {
+        var beta: [Double]
+        var information: Matrix
+        var iterations: Int
+    }
+
+    /// Penalised IRLS for the log mean at fixed dispersion α.
+    ///
+    /// Per cell c with weight W, weighted count sum S and mean μ = exp(x·β), NB2's score is
+    /// `x (S − Wμ)/(1 + αμ)` and its Fisher information `x xᵀ Wμ/(1 + αμ)`, so each Newton
+    /// step solves `(Xᵀ Ω X + λD) β' = Xᵀ (Ω η + r) + λD β₀` with Ω = Wμ/(1+αμ),
+    /// r = (S − Wμ)/(1+αμ), D = diag(0, 1, …, 1), by Cholesky.
+    static func fitMean(
+        beta start: [Double], alpha: Double, cells: SeasonalCells, counts: CountryCellCounts, shape: ShapePrior
+    ) throws -> MeanStep {
+        var beta = start
+        var objective = penalisedLogLikelihood(beta, alpha, cells, counts, shape)
+        var system = (matrix: Matrix(rows: 0, columns: 0), rhs: [Double]())
+        for iteration in 1...maxIterations {
+            let eta = cellMeans(beta, cells)
+            var omega = [Double](repeating: 0, count: cells.cellCount)
+            var response = [Double](repeating: 0, count: cells.cellCount)
+            for c in 0..<cells.cellCount {
+                let mu = exp(eta[c])
+                let denominator = 1 + alpha * mu
+                omega[c] = cells.weights[c] * mu / denominator
+                response[c] = omega[c] * eta[c] + (counts.weightedSums[c] - cells.weights[c] * mu) / denominator
+            }
+            system = weightedSystem(
+                cells: cells, cellWeights: omega, responses: response, penalty: shape.precision, prior: shape.mean)
+            var proposal = try LAPACK.solvePositiveDefinite(system.matrix, system.rhs)
+            var next = penalisedLogLikelihood(proposal, alpha, cells, counts, shape)
+            // Step halving keeps IRLS from overshooting where a cell's mean is near zero.
+            var halvings = 0
+            while !(next >= objective - 1e-12 * abs(objective)) && halvings < 30 {
+                for j in proposal.indices { proposal[j] = 0.5 * (proposal[j] + beta[j]) }
+                next = penalisedLogLikelihood(proposal, alpha, cells, counts, shape)
+                halvings += 1
+            }
+            let change = abs(next - objective) / max(1, abs(objective))
+            beta = proposal
+            objective = next
+            if change < tolerance { return MeanStep(beta: beta, information: system.matrix, iterations: iteration) }
+        }
+        return MeanStep(beta: beta, information: system.matrix, iterations: maxIterations)
+    }
+
+    /// `Xᵀ diag(w) X + λD` and `Xᵀ responses + λD β₀`: the Gram matrix through `dsyrk`
+    /// on √w-scaled rows.
+    static func weightedSystem(
+        cells: SeasonalCells, cellWeights: [Double], responses: [Double], penalty: Double, prior: [Double]
+    ) -> (matrix: Matrix, rhs: [Double]) {
+        var scaled = cells.design
+        for j in 0..<scaled.columns {
+            for c in 0..<scaled.rows { scaled[c, j] *= cellWeights[c].squareRoot() }
+        }
+        var gram = BLAS.gram(scaled)
+        var rhs = BLAS.multiply(cells.design, responses, transpose: true)
+        for j in 1..<max(1, gram.columns) {
+            gram[j, j] += penalty
+            rhs[j] += penalty * prior[j]
+        }
+        // A tiny ridge on the intercept keeps an all-zero country solvable.
+        gram[0, 0] += 1e-10
+        return (gram, rhs)
+    }
+
+    /// Σ_c [S η − (S + rW) log(r + μ)] for NB2 (r = 1/α), Σ_c [S η − W μ] for Poisson,
+    /// minus the shape penalty; the terms that do not depend on β are left out.
+    static func penalisedLogLikelihood(
+        _ beta: [Double], _ alpha: Double, _ cells: SeasonalCells, _ counts: CountryCellCounts, _ shape: ShapePrior
+    ) -> Double {
+        let eta = cellMeans(beta, cells)
+        var total = 0.0
+        for c in 0..<cells.cellCount {
+            let s = counts.weightedSums[c]
+            let w = cells.weights[c]
+            if alpha > 0 {
+                let r = 1 / alpha
+                total += s * eta[c] - (s + r * w) * (log(r + exp(eta[c])) - log(r))
+            } else {
+                total += s * eta[c] - w * exp(eta[c])
+            }
+        }
+        var penalty = 0.0
+        for j in 1..<beta.count { penalty += (beta[j] - shape.mean[j]) * (beta[j] - shape.mean[j]) }
+        return total.isFinite ? total - 0.5 * shape.precision * penalty : -Double.infinity
+    }
+
+    /// The NB2 dispersion maximising the penalised profile likelihood, by golden-section
+    /// search on log α (the likelihood is unimodal there in practice and the search never
+    /// leaves its bounds, unlike Newton steps near α → 0).
+    static func fitDispersion(
+        means eta: [Double], cells: SeasonalCells, counts: CountryCellCounts, prior: DispersionPrior
+    ) -> Double {
+        let objective = { (logAlpha: Double) -> Double in
+            dispersionLogLikelihood(alpha: exp(logAlpha), eta: eta, cells: cells, counts: counts)
+                - 0.5 * prior.precision * (logAlpha - prior.logMean) * (logAlpha - prior.logMean)
+        }
+        var (a, b) = dispersionRange
+        let ratio = (5.0.squareRoot() - 1) / 2
+        var x1 = b - ratio * (b - a)
+        var x2 = a + ratio * (b - a)
+        var f1 = objective(x1)
+        var f2 = objective(x2)
+        while b - a > 1e-7 {
+            if f1 < f2 {
+                a = x1
+                x1 = x2
+                f1 = f2
+                x2 = a + ratio * (b - a)
+                f2 = objective(x2)
+            } else {
+                b = x2
+                x2 = x1
+                f2 = f1
+                x1 = b - ratio * (b - a)
+                f1 = objective(x1)
+            }
+        }
+        return exp((a + b) / 2)
+    }
+
+    /// The NB2 log-likelihood's dependence on α at fixed means:
+    /// `Σ_y H_y [log Γ(y + r) − log Γ(r)] + W r log r − Σ_c (S_c + r W_c) log(r + μ_c)`.
+    static func dispersionLogLikelihood(
+        alpha: Double, eta: [Double], cells: SeasonalCells, counts: CountryCellCounts
+    ) -> Double {
+        let r = 1 / alpha
+        var total = 0.0
+        for (y, weight) in counts.histogram where y > 0 {
+            total += weight * logRisingFactorialRatio(r, y)
+        }
+        for c in 0..<cells.cellCount {
+            let s = counts.weightedSums[c]
+            let w = cells.weights[c]
+            // r log r − (S/W + r) log(r + μ) per unit weight, arranged to stay finite as r → ∞.
+            total += -(s + r * w) * log1p(exp(eta[c]) / r) - s * log(r)
+        }
+        return total
+    }
+
+    /// log Γ(y + r) − log Γ(r), exact by summation for small y (no cancellation when r is
+    /// huge), through log-gamma otherwise.
+    static func logRisingFactorialRatio(_ r: Double, _ y: Double) -> Double {
+        if y < 64 {
+            var sum = 0.0
+            var j = 0.0
+            while j < y {
+                sum += log(r + j)
+                j += 1
+            }
+            return sum
+        }
+        return SpecialFunctions.logGamma(y + r) - SpecialFunctions.logGamma(r)
+    }
+
+    /// Variance of the weighted-average log level `x̄ᵀ A⁻¹ x̄`, with A the penalised information.
+    static func levelVariance(information: Matrix, cells: SeasonalCells) throws -> Double {
+        guard information.rows > 0 else { return 0 }
+        let covariance = try LAPACK.inversePositiveDefinite(information)
+        let total = cells.weights.reduce(0, +)
+        var average = BLAS.multiply(cells.design, cells.weights, transpose: true)
+        for j in average.indices { average[j] /= max(total, 1e-300) }
+        let v = BLAS.dot(average, BLAS.multiply(covariance, average))
+        return max(0, v)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GeoSpikeIngest
+import GeoSpikeNumerics
+
+/// What a model file says about how and on what the model was trained.
+public struct ModelMetadata: Codable, Equatable, Sendable {
+    public var toolVersion: String
+    public var bucketSpanSeconds: Int64
+    public var timeZone: String
+    /// First and last training bucket starts, ISO 8601 UTC.
+    public var trainingStart: String
+    public var trainingEnd: String
+    public var trainingBuckets: Int
+    public var trainingEvents: Int
+    /// Feature layout: the names of the coefficient rows.
+    public var columns: [String]
+    public var options: TrainingOptions
+    /// How the logs were read (formats, GeoIP source, field mapping), when the trainer knows.
+    public var reader: ReaderOptions?
+}
+
+/// A fitted model: immutable, complete, and what the scorer needs and nothing more.
+///
+/// Coefficients are one column-major `columns x countries` matrix, so expected counts for
+/// every country of a batch are one `gemm` of the batch's design rows with it.
+public struct TrainedModel: Equatable, Sendable {
+    public var metadata: ModelMetadata
+    /// Sorted by country code; column j of `coefficients` belongs to `countries[j]`.
+    public var countries: [CountryModel]
+    public var coefficients: Matrix
+    /// The pooled seasonal shape of all countries (log scale, intercept = pooled level).
+    public var pooledCoefficients: [Double]
+    public var newCountryPrior: NewCountryPrior
+    public var calibration: Calibration
+
+    public init(
+        metadata: ModelMetadata, countries: [CountryModel], coefficients: Matrix, pooledCoefficients: [Double],
+        newCountryPrior: NewCountryPrior, calibration: Calibration
+    ) {
+        self.metadata = metadata
+        self.countries = countries
+        self.coefficients = coefficients
+        self.pooledCoefficients = pooledCoefficients
+        self.newCountryPrior = newCountryPrior
+        self.calibration = calibration
+    }
+
+    public var design: SeasonalDesign { metadata.options.design }
+    public var bucketSpan: BucketSpan { BucketSpan(seconds: metadata.bucketSpanSeconds) }
+
+    /// Column index of each country.
+    public var countryIndex: [CountryCode: Int] {
+        var index: [CountryCode: Int] = [:]
+        for (j, c) in countries.enumerated() { if let code = c.countryCode { index[code] = j } }
+        return index
+    }
+
+    /// Coefficients of one country.
+    public func coefficients(of j: Int) -> [Double] { coefficients.column(j) }
+
+    /// Country-buckets the model judges per day, new countries counting as one more: the
+    /// number of tests a day's scoring runs, which turns a probability into expected
+    /// false alerts per day.
+    public var countryBucketsPerDay: Double {
+        Double(countries.count + 1) * 86400 / Double(metadata.bucketSpanSeconds)
+    }
+}

@@ -1,0 +1,331 @@
+import Foundation
+import GeoSpikeIngest
+import GeoSpikeNumerics
+
+/// Fits a `TrainedModel` to a count table.
+///
+/// Two passes over the same machinery. First the model is fitted without the latest
+/// `holdoutDays`, and those days are scored: each country's family is chosen by held-out
+/// likelihood, and the exceedance counts become the calibration. Then every country is
+/// refitted on all the data with its chosen family.
+public struct Trainer: Sendable {
+    public let options: TrainingOptions
+    public static let toolVersion = "0.1.0"
+
+    /// Countries with at least this many events decide the pooled dispersion.
+    static let dataRichEvents = 200
+    /// Mean events per bucket below which a country informs the new-country prior.
+    static let sparseRate = 0.05
+
+    public init(options: TrainingOptions) {
+        self.options = options
+    }
+
+    public func train(
+        _ table: CountTable, reader: ReaderOptions? = nil, progress: (String) -> Void = { _ in }
+    ) throws -> TrainedModel {
+        try options.validate()
+        let clock = try LocalClock(identifier: options.timeZone)
+        guard let range = table.bucketRange, !table.counts.isEmpty else {
+            throw GeoSpikeError(.badData, "no events with a country to train on: check --format and the summary above")
+        }
+        let span = table.bucketSpan
+        let perDay = Int64(span.bucketsPerDay)
+        let buckets = table.bucketCount
+        guard buckets >= span.bucketsPerDay else {
+            throw GeoSpikeError(
+                .badData,
+                "training covers \(buckets) buckets, less than one day: give at least a day of logs (weeks are better)")
+        }
+        let series = Self.countsByCountry(table)
+        // Hold out the latest days, but never more than a quarter of the history.
+        let holdoutBuckets = min(Int64(options.holdoutDays * Double(perDay)), Int64(buckets / 4))
+        let fitEnd = range.upperBound - holdoutBuckets * span.seconds
+
+        var calibration = Calibration.none
+        var chosen: [CountryCode: FamilySelection] = [:]
+        if holdoutBuckets >= perDay / 4 {
+            progress("choosing families on \(holdoutBuckets) held-out buckets")
+            let contest = try holdoutContest(
+                series: series, first: range.lowerBound, fitEnd: fitEnd, last: range.upperBound, span: span,
+                clock: clock)
+            calibration = contest.calibration
+            chosen = contest.selections
+        }
+
+        progress("fitting \(series.count) countries on \(buckets) buckets")
+        let cells = SeasonalCells(
+            first: range.lowerBound, last: range.upperBound, span: span, clock: clock, design: options.design,
+            halfLifeDays: options.halfLifeDays, weightReference: range.upperBound)
+        let final = try context(series: series, cells: cells)
+        var countries: [CountryModel] = []
+        var columns: [[Double]] = []
+        for country in final.countries {
+            let family = chosen[country].flatMap(Self.winner(of:)) ?? defaultFamily
+            guard let fit = try fit(family, country, in: final), let data = final.data[country] else { continue }
+            columns.append(fit.coefficients)
+            countries.append(
+                CountryModel(
+                    country: country.code, family: fit.family, dispersion: fit.dispersion, sigma: fit.sigma,
+                    levelVariance: fit.levelVariance, trainingEvents: data.events, nonZeroBuckets: data.nonZeroBuckets,
+                    meanPerBucket: Double(data.events) / Double(buckets),
+                    selection: chosen[country]
+                        ?? FamilySelection(
+                            holdoutLogLikelihood: [:],
+                            reason: "no events before the held-out days: \(defaultFamily.rawValue) by default")))
+        }
+        let coefficients = Matrix(
+            rows: options.design.columnCount, columns: columns.count, columnMajor: columns.flatMap { $0 })
+        let metadata = ModelMetadata(
+            toolVersion: Self.toolVersion, bucketSpanSeconds: span.seconds, timeZone: options.timeZone,
+            trainingStart: Timestamp.iso8601(range.lowerBound), trainingEnd: Timestamp.iso8601(range.upperBound),
+            trainingBuckets: buckets, trainingEvents: table.counts.values.reduce(0, +),
+            columns: options.design.columnNames, options: options, reader: reader)
+        return TrainedModel(
+            metadata: metadata, countries: countries, coefficients: coefficients,
+            pooledCoefficients: final.pooled,
+            newCountryPrior: Self.newCountryPrior(series: series, buckets: buckets),
+            calibration: calibration)
+    }
+
+    /// NB when allowed (it nests Poisson and handles bursts), else the first family given.
+    var defaultFamily: CountFamily {
+        options.families.contains(.negativeBinomial) ? .negativeBinomial : options.families[0]
+    }
+
+    /// Each country's non-zero counts by bucket start.
+    static func countsByCountry(_ table: CountTable) -> [CountryCode: [Int64: Int]] {
+        var series: [CountryCode: [Int64: Int]] = [:]
+        for (key, count) in table.counts where count > 0 {
+            series[key.country, default: [:]][key.bucketStart] = count
+        }
+        return series
+    }
+
+    /// What every country's fit on one range shares: the cells, each country's data, the
+    /// pooled shape and the pooled dispersion that sparse countries are pulled towards.
+    struct FitContext {
+        var cells: SeasonalCells
+        var data: [CountryCode: CountryCellCounts]
+        var pooled: [Double]
+        var shape: ShapePrior
+        var dispersionPrior: DispersionPrior
+
+        var countries: [CountryCode] { data.keys.sorted() }
+    }
+
+    func context(series: [CountryCode: [Int64: Int]], cells: SeasonalCells) throws -> FitContext {
+        var data: [CountryCode: CountryCellCounts] = [:]
+        var pooledCounts: [Int: Int] = [:]
+        for (country, counts) in series {
+            var indexed: [Int: Int] = [:]
+            for (start, y) in counts { if let i = cells.bucketIndex(of: start) { indexed[i] = y } }
+            guard !indexed.isEmpty else { continue }
+            data[country] = CountryCellCounts(counts: indexed, cells: cells)
+            for (i, y) in indexed { pooledCounts[i, default: 0] += y }
+        }
+        // The pooled shape: all traffic together, nearly unpenalised.
+        let pooledFit = try SeasonalFitter.fitCounts(
+            family: .poisson, cells: cells, counts: CountryCellCounts(counts: pooledCounts, cells: cells),
+            shape: .none(columns: options.design.columnCount))
+        let shape = ShapePrior(mean: pooledFit.coefficients, precision: 1 / (options.shapePriorSD * options.shapePriorSD))
+        // The pooled dispersion: the median over countries with enough data to know theirs.
+        var richDispersions: [Double] = []
+        for country in data.keys.sorted() {
+            guard let d = data[country], d.events >= Self.dataRichEvents else { continue }
+            richDispersions.append(
+                try SeasonalFitter.fitCounts(family: .negativeBinomial, cells: cells, counts: d, shape: shape).dispersion)
+        }
+        let pooledDispersion = richDispersions.isEmpty ? 0.5 : richDispersions.sorted()[richDispersions.count / 2]
+        return FitContext(
+            cells: cells, data: data, pooled: pooledFit.coefficients, shape: shape,
+            dispersionPrior: DispersionPrior(mean: max(pooledDispersion, 1e-4), sd: options.dispersionPriorSD))
+    }
+
+    func fit(_ family: CountFamily, _ country: CountryCode, in context: FitContext) throws -> SeasonalFit? {
+        guard let data = context.data[country] else { return nil }
+        switch family {
+        case .logNormal:
+            return try SeasonalFitter.fitLogNormal(cells: context.cells, counts: data, shape: context.shape)
+        case .poisson, .negativeBinomial:
+            return try SeasonalFitter.fitCounts(
+                family: family, cells: context.cells, counts: data, shape: context.shape,
+                dispersionPrior: context.dispersionPrior)
+        }
+    }
+
+    static func winner(of selection: FamilySelection) -> CountFamily? {
+        selection.holdoutLogLikelihood.max { $0.value < $1.value }.flatMap { CountFamily(rawValue: $0.key) }
+    }
+
+    struct Contest {
+        var selections: [CountryCode: FamilySelection]
+        var calibration: Calibration
+    }
+
+    /// Fits every allowed family on the data before `fitEnd`, scores the held-out buckets
+    /// after it, picks each country's family by held-out likelihood, and records how often
+    /// the winning models' probabilities were exceeded.
+    func holdoutContest(
+        series: [CountryCode: [Int64: Int]], first: Int64, fitEnd: Int64, last: Int64, span: BucketSpan,
+        clock: LocalClock
+    ) throws -> Contest {
+        let cells = SeasonalCells(
+            first: first, last: fitEnd, span: span, clock: clock, design: options.design,
+            halfLifeDays: options.halfLifeDays, weightReference: fitEnd)
+        var heldOutStarts: [Int64] = []
+        var t = fitEnd + span.seconds
+        while t <= last {
+            heldOutStarts.append(t)
+            t += span.seconds
+        }
+        let rows = TrainedModel.designRows(for: heldOutStarts, design: options.design, span: span.seconds, clock: clock)
+        let families = options.families
+        let fitted = try context(series: series, cells: cells)
+        let countries = fitted.countries
+        var selections: [CountryCode: FamilySelection] = [:]
+        var log10Probabilities: [Double] = []
+        let buckets = Self.countsByCountry(series: series, starts: heldOutStarts)
+        for country in countries {
+            var scores: [String: Double] = [:]
+            var models: [CountFamily: (CountryModel, [Double])] = [:]
+            for family in families {
+                guard let fit = try fit(family, country, in: fitted) else { continue }
+                let model = CountryModel(
+                    country: country.code, family: fit.family, dispersion: fit.dispersion, sigma: fit.sigma,
+                    levelVariance: fit.levelVariance, trainingEvents: 0, nonZeroBuckets: 0, meanPerBucket: 0,
+                    selection: FamilySelection(holdoutLogLikelihood: [:], reason: ""))
+                let eta = BLAS.multiply(rows, fit.coefficients)
+                var total = 0.0
+                for (i, _) in heldOutStarts.enumerated() {
+                    total += model.logProbability(count: Double(buckets[country]?[i] ?? 0), linearPredictor: eta[i])
+                }
+                scores[family.rawValue] = total / Double(max(1, heldOutStarts.count))
+                models[family] = (model, eta)
+            }
+            let ranked = scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            guard let best = ranked.first, let family = CountFamily(rawValue: best.key), let (model, eta) = models[family]
+            else { continue }
+            let margin = ranked.count > 1 ? best.value - ranked[1].value : 0
+            let reason =
+                ranked.count > 1
+                ? String(
+                    format: "%@ won on %d held-out buckets: mean log-likelihood %.4f, %.4f above %@",
+                    best.key, heldOutStarts.count, best.value, margin, ranked[1].key)
+                : "only \(best.key) allowed"
+            selections[country] = FamilySelection(holdoutLogLikelihood: scores, reason: reason)
+            log10Probabilities += heldOutLog10Probabilities(
+                model: model, eta: eta, counts: buckets[country] ?? [:], n: heldOutStarts.count)
+        }
+        // Countries first seen in the held-out days are judged by the new-country prior,
+        // and calibrate it; every other country's silent held-out buckets were scored above.
+        let fitBuckets = Int((fitEnd - first) / span.seconds) + 1
+        let prior = Self.newCountryPrior(series: series.mapValues { $0.filter { $0.key <= fitEnd } }, buckets: fitBuckets)
+        let known = Set(countries)
+        for (country, counts) in buckets where !known.contains(country) {
+            var window = [Double](repeating: 0, count: heldOutStarts.count)
+            for (i, y) in counts { window[i] = Double(y) }
+            for i in heldOutStarts.indices where window[i] > 0 {
+                log10Probabilities.append(prior.logUpperTail(actual: window[i]) / log(10))
+            }
+        }
+        let days = Double(heldOutStarts.count) / Double(span.bucketsPerDay)
+        return Contest(selections: selections, calibration: Calibration(heldOut: log10Probabilities, days: days))
+    }
+
+    /// Held-out log10 probabilities of one country, single- and multi-bucket combined as the
+    /// scorer combines them.
+    func heldOutLog10Probabilities(model: CountryModel, eta: [Double], counts: [Int: Int], n: Int) -> [Double] {
+        var result: [Double] = []
+        result.reserveCapacity(n)
+        let window = options.multiBucketWindow
+        for i in 0..<n {
+            let actual = Double(counts[i] ?? 0)
+            let single = model.logUpperTail(actual: actual, linearPredictor: eta[i])
+            var sum = WindowSum()
+            for k in max(0, i - window + 1)...i {
+                sum.add(
+                    expected: model.expectedCount(linearPredictor: eta[k]),
+                    variance: model.variance(linearPredictor: eta[k]), actual: Double(counts[k] ?? 0))
+            }
+            result.append(min(single, sum.logUpperTail) / log(10))
+        }
+        return result
+    }
+
+    /// Held-out counts per country by held-out bucket index.
+    static func countsByCountry(series: [CountryCode: [Int64: Int]], starts: [Int64]) -> [CountryCode: [Int: Int]] {
+        guard let first = starts.first, let last = starts.last, starts.count > 1 else { return [:] }
+        let span = starts[1] - first
+        var result: [CountryCode: [Int: Int]] = [:]
+        for (country, counts) in series {
+            for (start, y) in counts where start >= first && start <= last {
+                result[country, default: [:]][Int((start - first) / span)] = y
+            }
+        }
+        return result
+    }
+
+    /// The hurdle prior for never-seen countries, from the sparse countries of training.
+    static func newCountryPrior(series: [CountryCode: [Int64: Int]], buckets: Int) -> NewCountryPrior {
+        var nonZeroFractions: [Double] = []
+        var sizes: [Double] = []
+        for counts in series.values {
+            let events = counts.values.reduce(0, +)
+            guard Double(events) / Double(buckets) < sparseRate, !counts.isEmpty else { continue }
+            nonZeroFractions.append(Double(counts.count) / Double(buckets))
+            sizes += counts.values.map { Double($0 - 1) }
+        }
+        guard !nonZeroFractions.isEmpty else { return .fallback }
+        nonZeroFractions.sort()
+        // The sparsest quarter: a country nobody talked to is rarer than a usual sparse one.
+        let pi = max(nonZeroFractions[nonZeroFractions.count / 4], 1 / Double(buckets))
+        let mean = sizes.reduce(0, +) / Double(sizes.count)
+        let variance = sizes.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(1, sizes.count - 1))
+        // Never thinner than a geometric: sizes of rare bursts are poorly known.
+        let dispersion = mean > 0 ? max(1, (variance - mean) / (mean * mean)) : 1
+        return NewCountryPrior(
+            nonZeroProbability: pi, sizeMean: max(mean, 0.5), sizeDispersion: dispersion,
+            sourceCountries: nonZeroFractions.count)
+    }
+}
+
+extension NewCountryPrior {
+    /// log P(N ≥ k) under the hurdle: π · P(1 + S ≥ k).
+    public func logUpperTail(actual k: Double) -> Double {
+        if k <= 0 { return 0 }
+        let excess = k - 1
+        let tail =
+            excess <= 0
+            ? 0 : CountTails.negativeBinomialLogSurvival(atLeast: excess, mean: sizeMean, dispersion: sizeDispersion)
+        return log(nonZeroProbability) + tail
+    }
+
+    /// Variance of a bucket's count under the hurdle (for multi-bucket sums).
+    public var variance: Double {
+        let sizeVariance = sizeMean + sizeDispersion * sizeMean * sizeMean
+        let m = 1 + sizeMean
+        return nonZeroProbability * (sizeVariance + m * m) - expectedCount * expectedCount
+    }
+}
+
+extension TrainedModel {
+    /// Design rows for bucket starts (one row per bucket), each placed at its bucket's
+    /// middle in local time, exactly as `SeasonalCells` places training buckets.
+    static func designRows(for starts: [Int64], design: SeasonalDesign, span: Int64, clock: LocalClock) -> Matrix {
+        var rows = Matrix(rows: starts.count, columns: design.columnCount)
+        var row = [Double](repeating: 0, count: design.columnCount)
+        for (i, start) in starts.enumerated() {
+            let position = clock.position(of: start + span / 2)
+            let slot = position.secondOfDay / Int(span)
+            design.fillRow(&row, secondOfDay: Double(slot) * Double(span) + Double(span) / 2, weekday: position.weekday)
+            for j in row.indices { rows[i, j] = row[j] }
+        }
+        return rows
+    }
+
+    /// Design rows for bucket starts in this model's design and local time.
+    public func designRows(for bucketStarts: [Int64], clock: LocalClock) -> Matrix {
+        Self.designRows(for: bucketStarts, design: design, span: metadata.bucketSpanSeconds, clock: clock)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GeoSpikeIngest
+import GeoSpikeModel
+import GeoSpikeNumerics
+import GeoSpikeTestSupport
+import Testing
+
+@Suite("Model files")
+struct ModelFileTests {
+    /// A small two-country model, trained for real so every field is populated.
+    static func model() throws -> TrainedModel {
+        var table = Simulated.table(
+            country: "SE", days: 14,
+            draw: { t, rng in rng.negativeBinomial(mean: 3 + 2 * sin(Double(t % 86400) / 86400 * 2 * .pi), dispersion: 0.3) },
+            seed: 7)
+        let other = Simulated.table(country: "JP", days: 14, draw: { _, rng in rng.poisson(0.2) }, seed: 8)
+        table.merge(other)
+        var options = TrainingOptions()
+        options.seed = 42
+        options.holdoutDays = 3
+        return try Trainer(options: options).train(table)
+    }
+
+    @Test func roundTripsExactly() throws {
+        let model = try Self.model()
+        let decoded = try ModelFile.decode(try ModelFile.encode(model), name: "m")
+        #expect(decoded == model)
+        #expect(decoded.metadata.options.seed == 42)
+        #expect(decoded.countries.map(\.country) == ["JP", "SE"])
+    }
+
+    @Test func sameDataSameBytes() throws {
+        let a = try ModelFile.encode(try Self.model())
+        let b = try ModelFile.encode(try Self.model())
+        #expect(a == b)
+        #expect(Array(a.prefix(8)) == Array("GEOSPIKE".utf8))
+    }
+
+    @Test func truncatedFileIsRefused() throws {
+        let bytes = try ModelFile.encode(try Self.model())
+        for cut in [0, 10, 30, bytes.count / 2, bytes.count - 1] {
+            let error = #expect(throws: GeoSpikeError.self) { try ModelFile.decode(Array(bytes.prefix(cut)), name: "m.gsm") }
+            #expect(error?.kind == .badData)
+            #expect(error?.message.hasPrefix("m.gsm:") == true)
+        }
+    }
+
+    @Test func flippedByteFailsTheChecksum() throws {
+        var bytes = try ModelFile.encode(try Self.model())
+        bytes[bytes.count / 2] ^= 0x20
+        let error = #expect(throws: GeoSpikeError.self) { try ModelFile.decode(bytes, name: "m.gsm") }
+        #expect(error?.message.contains("checksum") == true)
+    }
+
+    @Test func newerVersionIsRefusedWithAnUpgradeHint() throws {
+        var bytes = try ModelFile.encode(try Self.model())
+        bytes[8] = 2
+        let error = #expect(throws: GeoSpikeError.self) { try ModelFile.decode(bytes, name: "m.gsm") }
+        #expect(error?.message.contains("version 2 is newer") == true)
+        #expect(error?.message.contains("upgrade") == true)
+    }
+
+    @Test func notAModel() {
+        let error = #expect(throws: GeoSpikeError.self) {
+            try ModelFile.decode(Array("{\"json\": true}".utf8), name: "x.json")
+        }
+        #expect(error?.message.contains("not a geospike model") == true)
+    }
+
+    @Test func nonFiniteParametersAreNeverWritten() throws {
+        var model = try Self.model()
+        model.coefficients[0, 0] = .nan
+        #expect(throws: GeoSpikeError.self) { try ModelFile.encode(model) }
+    }
+
+    @Test func missingFileIsNoInput() {
+        let error = #expect(throws: GeoSpikeError.self) { try ModelFile.read(from: "/nonexistent/model.gsm") }
+        #expect(error?.kind == .noInput)
+    }
+}

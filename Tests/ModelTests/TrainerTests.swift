@@ -1,0 +1,85 @@
+import Foundation
+import GeoSpikeIngest
+import GeoSpikeModel
+import GeoSpikeNumerics
+import GeoSpikeTestSupport
+import Testing
+
+@Suite("Trainer")
+struct TrainerTests {
+    /// Business hours 09:00–17:00 in Berlin on weekdays, eight times the night rate.
+    static func berlinOfficeMean(_ t: Int64) -> Double {
+        let clock = try! LocalClock(identifier: "Europe/Berlin")
+        let p = clock.position(of: t + 450)
+        let busy = p.weekday < 5 && p.secondOfDay >= 9 * 3600 && p.secondOfDay < 17 * 3600
+        return busy ? 16 : 2
+    }
+
+    /// Five weeks across the end of summer time (2026-10-25): the trainer must follow
+    /// the office's wall clock, not UTC.
+    @Test func seasonalityFollowsLocalTimeAcrossDST() throws {
+        let start: Int64 = 1_790_380_800  // 2026-09-26T00:00:00Z, a Saturday
+        let table = Simulated.table(
+            country: "DE", days: 35, start: start, draw: { t, rng in rng.poisson(Self.berlinOfficeMean(t)) },
+            seed: 11)
+        var options = TrainingOptions()
+        options.timeZone = "Europe/Berlin"
+        let model = try Trainer(options: options).train(table)
+        let clock = try LocalClock(identifier: "Europe/Berlin")
+        // 07:30Z on a Wednesday: 09:30 local in summer (busy), 08:30 local in winter (quiet).
+        let summer: Int64 = 1_790_926_200  // 2026-10-07T07:30:00Z
+        let winter: Int64 = 1_793_345_400  // 2026-11-04T07:30:00Z
+        let rows = model.designRows(for: [summer, winter], clock: clock)
+        let eta = BLAS.multiply(rows, model.coefficients)
+        let busy = model.countries[0].expectedCount(linearPredictor: eta[0, 0])
+        let quiet = model.countries[0].expectedCount(linearPredictor: eta[1, 0])
+        #expect(busy > 10, "summer 09:30 local expected \(busy)")
+        #expect(quiet < 7, "winter 08:30 local expected \(quiet)")
+    }
+
+    @Test func familyChoiceFollowsTheData() throws {
+        var table = Simulated.table(
+            country: "US", days: 28, draw: { _, rng in rng.negativeBinomial(mean: 8, dispersion: 0.8) }, seed: 21)
+        table.merge(Simulated.table(country: "FI", days: 28, draw: { _, rng in rng.poisson(6) }, seed: 22))
+        let model = try Trainer(options: TrainingOptions()).train(table)
+        let us = try #require(model.countries.first { $0.country == "US" })
+        let fi = try #require(model.countries.first { $0.country == "FI" })
+        #expect(us.family != .poisson, "overdispersed US got \(us.family): \(us.selection.reason)")
+        #expect(us.selection.holdoutLogLikelihood.count == 3)
+        // Poisson data: either Poisson wins or NB's dispersion is negligible.
+        #expect(fi.family == .poisson || fi.dispersion < 0.05, "\(fi.family) α=\(fi.dispersion)")
+    }
+
+    @Test func calibrationOfAWellSpecifiedModelIsNearNominal() throws {
+        var table = CountTable()
+        for (i, code) in ["SE", "NO", "FI", "DK", "IS"].enumerated() {
+            table.merge(
+                Simulated.table(
+                    country: code, days: 35,
+                    draw: { _, rng in rng.negativeBinomial(mean: Double(i + 1) * 2, dispersion: 0.3) },
+                    seed: UInt64(100 + i)))
+        }
+        let model = try Trainer(options: TrainingOptions()).train(table)
+        let c = model.calibration
+        #expect(c.heldOutCountryBuckets == 5 * 7 * 96)
+        // At p = 0.01 about 34 exceedances are expected; allow sampling noise and the
+        // (slightly conservative) min-of-two-tests combination.
+        let level = try #require(c.levels.first { abs($0.log10Probability + 2) < 1e-9 })
+        #expect(level.exceedances > 10 && level.exceedances < 110, "exceedances at 1e-2: \(level.exceedances)")
+        let corrected = c.calibratedLogProbability(log(1e-6)) / log(10)
+        #expect(corrected >= -6 && corrected < -4.5)
+    }
+
+    @Test func emptyTableIsBadData() {
+        let error = #expect(throws: GeoSpikeError.self) { try Trainer(options: TrainingOptions()).train(CountTable()) }
+        #expect(error?.kind == .badData)
+    }
+
+    @Test func unknownTimeZoneIsAUsageError() {
+        var options = TrainingOptions()
+        options.timeZone = "Mars/Olympus"
+        let table = Simulated.table(days: 2, draw: { _, _ in 1 }, seed: 1)
+        let error = #expect(throws: GeoSpikeError.self) { try Trainer(options: options).train(table) }
+        #expect(error?.kind == .usage)
+    }
+}
