@@ -7,6 +7,7 @@ struct GeoSpikeEval: ParsableCommand {
         abstract: "Count, backtest, inject spikes, calibrate and report on geospike models.",
         version: "0.1.0",
         subcommands: [
+            SynthCommand.self,
         ]
     )
 }
