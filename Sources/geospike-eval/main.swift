@@ -8,6 +8,7 @@ struct GeoSpikeEval: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             SynthCommand.self,
+            CountsCommand.self,
         ]
     )
 }
