@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+@testable import GeoSpikeIngest
+
+@Suite("GeoIP")
+struct GeoIPTests {
+    /// MaxMind's documented answers for its test databases (Fixtures/geoip/NOTICE.md).
+    static let expected: [(ip: String, geoIP2: String?, geoLite2: String?)] = [
+        ("89.160.20.156", "SE", "SE"), ("81.2.69.160", "GB", "GB"), ("216.160.83.56", "US", "US"),
+        ("67.43.156.1", "BT", "BT"), ("2.125.160.216", "GB", "GB"), ("175.16.199.74", "CN", nil),
+        ("2001:218::1", "JP", "JP"), ("2a02:cf40::1", "NO", "NO"), ("8.8.8.8", nil, nil),
+    ]
+
+    @Test func maxMindTestDatabasesAnswerAsDocumented() throws {
+        let geoIP2 = try MaxMindDatabase(path: Fixture.geoIP2)
+        let geoLite2 = try MaxMindDatabase(path: Fixture.geoLite2)
+        #expect(geoIP2.databaseType == "GeoIP2-Country")
+        for row in Self.expected {
+            let address = try #require(IPAddress(row.ip))
+            #expect(geoIP2.country(of: address)?.code == row.geoIP2, "\(row.ip)")
+            #expect(geoLite2.country(of: address)?.code == row.geoLite2, "\(row.ip)")
+        }
+    }
+
+    @Test func resolverSkipsNonPublicAndCachesWithoutChangingAnswers() throws {
+        let resolver = try GeoIPResolver(spec: Fixture.geoIP2)
+        for _ in 0..<3 {
+            for row in Self.expected {
+                let expected: GeoIPResolver.Resolution = row.geoIP2.flatMap { CountryCode($0) }.map { .country($0) } ?? .unresolved
+                #expect(try resolver.resolve(#require(IPAddress(row.ip))) == expected, "\(row.ip)")
+            }
+        }
+        #expect(try resolver.resolve(#require(IPAddress("10.0.0.1"))) == .nonPublic)
+        #expect(try resolver.resolve(#require(IPAddress("fe80::1"))) == .nonPublic)
+    }
+
+    @Test func torTablesResolveBothFamiliesAndKeepUnknownRangesUnresolved() throws {
+        let resolver = try GeoIPResolver(spec: Fixture.torDirectory)
+        func resolve(_ text: String) throws -> GeoIPResolver.Resolution {
+            try resolver.resolve(#require(IPAddress(text)))
+        }
+        #expect(try resolve("89.160.0.0") == .country(CountryCode("SE")!))
+        #expect(try resolve("89.160.255.255") == .country(CountryCode("SE")!))
+        #expect(try resolve("89.161.0.0") == .unresolved)
+        #expect(try resolve("185.220.101.7") == .country(CountryCode("DE")!))
+        #expect(try resolve("193.0.3.1") == .unresolved)  // a ?? range
+        #expect(try resolve("1.1.1.1") == .unresolved)  // before the first range
+        #expect(try resolve("2001:218::1") == .country(CountryCode("JP")!))
+        #expect(try resolve("2a02:cf47:ffff::1") == .country(CountryCode("NO")!))
+        #expect(try resolve("2a02:cf48::1") == .unresolved)
+        #expect(try resolve("2c0f:f000::5") == .unresolved)
+    }
+
+    @Test func torFileLoadsItsIPv6SiblingAndHandParsedRangesMatchALinearScan() throws {
+        let table = try TorGeoIPTable(path: Fixture.path("tor/geoip"))
+        #expect(table.rangeCount.v4 == 9)
+        #expect(table.rangeCount.v6 == 0)
+        // Every address at and around each range boundary agrees with a plain scan of the file.
+        let lines = try String(contentsOfFile: Fixture.path("tor/geoip"), encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }
+        let ranges = lines.map { $0.split(separator: ",") }.map { (UInt32($0[0])!, UInt32($0[1])!, String($0[2])) }
+        for (start, end, _) in ranges {
+            for probe in [start &- 1, start, start &+ 1, end &- 1, end, end &+ 1] {
+                let scan = ranges.first { $0.0 <= probe && probe <= $0.1 }.flatMap { $0.2 == "??" ? nil : $0.2 }
+                #expect(table.country(of: .v4(probe))?.code == scan, "\(probe)")
+            }
+        }
+        let resolver = try GeoIPResolver(spec: Fixture.path("tor/geoip"))
+        #expect(try resolver.resolve(#require(IPAddress("2001:218::1"))) == .country(CountryCode("JP")!))
+    }
+
+    @Test func badDatabasesGetClearErrors() throws {
+        let missing = #expect(throws: GeoSpikeError.self) { try GeoIPResolver(spec: "/nonexistent/GeoLite2-Country.mmdb") }
+        #expect(missing?.kind == .noInput)
+        let notMMDB = try Fixture.write("\u{1}\u{2}not a database", name: "broken.mmdb")
+        let broken = #expect(throws: GeoSpikeError.self) { try GeoIPResolver(spec: notMMDB) }
+        #expect(broken?.kind == .badData)
+        let badTable = try Fixture.write("# comment\n16777216,16777471,AU\nthis is not a range\n", name: "geoip-bad")
+        let error = #expect(throws: GeoSpikeError.self) { try TorGeoIPTable(path: badTable) }
+        #expect(error?.kind == .badData)
+        #expect(error?.message.contains("geoip-bad:3:") == true)
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/tor/geoip")))
+    func debianTorTablesLoadAndResolve() throws {
+        // The installed table changes with Debian updates; these blocks have long been stable.
+        let resolver = try GeoIPResolver(spec: nil)
+        #expect(try resolver.resolve(#require(IPAddress("89.160.20.156"))) == .country(CountryCode("SE")!))
+        #expect(try resolver.resolve(#require(IPAddress("2001:218::1"))) == .country(CountryCode("JP")!))
+        let table = try TorGeoIPTable.load(path: "/usr/share/tor/geoip")
+        #expect(table.rangeCount.v4 > 100_000)
+    }
+}
