@@ -64,6 +64,14 @@ public enum LAPACK {
             geospike_lapack_int(a.columns), 1, &values, geospike_lapack_int(max(1, a.rows)), &rhs,
             geospike_lapack_int(max(1, a.rows)))
         try LinearAlgebraError.check(info, routine: "dgels") { .rankDeficient(routine: $0, diagonalIndex: $1) }
+        // dgels reports only an exactly zero diagonal of R; rounding leaves collinear columns
+        // with a diagonal of ~1e-16 instead, and a meaningless solution. Apply numpy's lstsq
+        // cutoff, max(m, n)·ε relative to the largest diagonal element.
+        let diagonal = (0..<a.columns).map { abs(values[$0 + $0 * a.rows]) }
+        let cutoff = Double(max(a.rows, a.columns)) * Double.ulpOfOne * (diagonal.max() ?? 0)
+        if let index = diagonal.firstIndex(where: { $0 <= cutoff }) {
+            throw LinearAlgebraError.rankDeficient(routine: "dgels", diagonalIndex: index + 1)
+        }
         return Array(rhs.prefix(a.columns))
     }
 }
