@@ -150,27 +150,29 @@ struct BetaTail {
         let logQ = SpecialFunctions.logRegularizedGammaQ(b, u)
         // Jₙ/J₀; the inhomogeneous term enters as w·H/Q.
         let inverseJ0 = exp(SpecialFunctions.logGammaPrefix(b, u) - logQ)
-        var ratio = 1.0
-        var sum = 1.0
-        var p = [Double](repeating: 0, count: inverseOddFactorials.count)
-        p[0] = 1
-        let halfLogXSquared = (logX / 2) * (logX / 2)
-        let fourTSquared = 4 * t * t
-        var b2n = b
-        var logXPower = 1.0
-        for n in 1..<p.count {
-            var pn = 0.0
-            for m in 1..<max(1, n) {
-                pn += (Double(m) * b - Double(n)) * p[n - m] * inverseOddFactorials[m]
+        let sum = withUnsafeTemporaryAllocation(of: Double.self, capacity: inverseOddFactorials.count) { p in
+            var ratio = 1.0
+            var sum = 1.0
+            p[0] = 1
+            let halfLogXSquared = (logX / 2) * (logX / 2)
+            let fourTSquared = 4 * t * t
+            var b2n = b
+            var logXPower = 1.0
+            for n in 1..<p.count {
+                var pn = 0.0
+                for m in 1..<max(1, n) {
+                    pn += (Double(m) * b - Double(n)) * p[n - m] * inverseOddFactorials[m]
+                }
+                pn = pn / Double(n) + (b - 1) * inverseOddFactorials[n]
+                p[n] = pn
+                ratio = (b2n * (b2n + 1) * ratio + (u + b2n + 1) * logXPower * inverseJ0) / fourTSquared
+                logXPower *= halfLogXSquared
+                b2n += 2
+                let term = pn * ratio
+                sum += term
+                if abs(term) <= SpecialFunctions.epsilon * abs(sum) { break }
             }
-            pn = pn / Double(n) + (b - 1) * inverseOddFactorials[n]
-            p[n] = pn
-            ratio = (b2n * (b2n + 1) * ratio + (u + b2n + 1) * logXPower * inverseJ0) / fourTSquared
-            logXPower *= halfLogXSquared
-            b2n += 2
-            let term = pn * ratio
-            sum += term
-            if abs(term) <= SpecialFunctions.epsilon * abs(sum) { break }
+            return sum
         }
         return logQ + logGammaRatio(a, b) - b * log(t) + log(sum)
     }

@@ -71,13 +71,19 @@ extension SpecialFunctions {
         if x == 0 { return -.infinity }
         if x.isInfinite { return -.infinity }
         if a < 10 {
-            return a * log(x) - x - logGamma(a)
+            // Whole a (Poisson counts) skips lgamma: (a − 1)! is exact in a double here.
+            let whole = Int(exactly: a)
+            let logGammaA = whole.map { logFactorials[$0 - 1] } ?? logGamma(a)
+            return a * log(x) - x - logGammaA
         }
         let u = (x - a) / a
         // Below x = a/2, (x − a)/a loses the relative accuracy of x / a; take log(x/a) directly.
         let exponent = u < -0.5 ? a * (log(x / a) - u) : a * log1pmx(u)
         return exponent + 0.5 * (log(a) - logTwoPi) - stirlingCorrection(a)
     }
+
+    /// log(n!) for n = 0…8, from the exact factorials.
+    static let logFactorials: [Double] = (0...8).map { n in log((0...n).reduce(1.0) { $0 * Double(max($1, 1)) }) }
 }
 
 /// The smaller-or-cheaper tail of the regularized incomplete gamma function, in log space.
@@ -126,12 +132,16 @@ struct GammaTail {
         var sum = 1.0
         var term = 1.0
         var denominator = a
-        let limit = 40 + Int(10 * a.squareRoot())
+        let limit = 20 + Int(5 * a.squareRoot())
         for _ in 0..<limit {
-            denominator += 1
-            term *= x / denominator
-            sum += term
-            if term <= sum * SpecialFunctions.epsilon { break }
+            // Two terms per division: the division, not the multiply-add, bounds this loop.
+            let next = denominator + 1
+            denominator += 2
+            let q = term * x / (next * denominator)
+            let first = q * denominator
+            term = q * x
+            sum += first + term
+            if first <= sum * SpecialFunctions.epsilon { break }
         }
         return SpecialFunctions.logGammaPrefix(a, x) - log(a) + log(sum)
     }
@@ -182,7 +192,13 @@ struct GammaTail {
         let y = a * phi
         var eta = (2 * phi).squareRoot()
         if x < a { eta = -eta }
-        var r = TemmeCoefficients.series(eta: eta, inverseA: 1 / a)
+        let inverseA = 1 / a
+        var r =
+            a > 2000
+            ? TemmeCoefficients.largeA(eta: eta, inverseA: inverseA)
+            : a > 200
+                ? TemmeCoefficients.mediumA(eta: eta, inverseA: inverseA)
+                : TemmeCoefficients.smallA(eta: eta, inverseA: inverseA)
         r *= exp(-y - SpecialFunctions.logSqrtTwoPi) / a.squareRoot()
         if x < a { r = -r }
         return log(0.5 * erfc(y.squareRoot()) + r)
