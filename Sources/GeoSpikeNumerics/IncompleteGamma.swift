@@ -109,10 +109,19 @@ struct GammaTail {
         }
         if a > 20 {
             let sigma = (x - a) / a
-            let useTemme = a > 200 ? sigma * sigma < 20 / a : abs(sigma) < 0.4
-            if useTemme {
-                (logValue, isUpper) = (GammaTail.temme(a: a, x: x, sigma: sigma), x >= a)
+            if a > 200 ? sigma * sigma < 20 / a : abs(sigma) < 0.4 {
+                let band: TemmeBand = a > 2000 ? .largeA : a > 200 ? .mediumA : .smallA
+                (logValue, isUpper) = (GammaTail.temme(a: a, x: x, sigma: sigma, band: band), x >= a)
                 return
+            }
+            // Spikes beyond σ² = 20/a would cost the series O(1/|σ|) terms; out to |η| ≤ 1
+            // (σ from about −0.7 to 1.35) the expansion still holds for a > 200.
+            if a > 200 && sigma > -0.72 && sigma < 1.4 {
+                let band: TemmeBand = a > 2000 ? .wideLargeA : .wideMediumA
+                if -2 * SpecialFunctions.log1pmx(sigma) <= 1 {
+                    (logValue, isUpper) = (GammaTail.temme(a: a, x: x, sigma: sigma, band: band), x >= a)
+                    return
+                }
             }
         }
         if x < a + 1 {
@@ -183,24 +192,49 @@ struct GammaTail {
     /// R = e⁻ʸ / √(2πa) · Σₖ cₖ(η) a⁻ᵏ
     /// Q(a, x) = ½·erfc(√y) + R     (x ≥ a)
     /// P(a, x) = ½·erfc(√y) − R     (x < a)
+    /// log tail = −y + log(½·erfcx(√y) ± Σₖ cₖ(η) a⁻ᵏ / √(2πa)),   erfcx(t) = e^{t²} erfc(t)
     /// ```
     /// (DLMF 8.12; DiDonato & Morris 1986; coefficients from `make_temme_coefficients.py`.)
-    /// Used where √(a)·|σ| ≤ √20, so y ≤ 10 and nothing underflows; the series and the
-    /// continued fraction would need O(√a) terms there.
-    static func temme(a: Double, x: Double, sigma: Double) -> Double {
+    /// Used where √a·|σ| ≤ √20 (the series and the continued fraction would need O(√a)
+    /// terms there) and, for a > 200, out to |η| ≤ 1, where they need O(1/|σ|). The
+    /// common factor e⁻ʸ is taken out so that nothing underflows however small the tail.
+    static func temme(a: Double, x: Double, sigma: Double, band: TemmeBand) -> Double {
         let phi = -SpecialFunctions.log1pmx(sigma)
         let y = a * phi
         var eta = (2 * phi).squareRoot()
         if x < a { eta = -eta }
         let inverseA = 1 / a
-        var r =
-            a > 2000
-            ? TemmeCoefficients.largeA(eta: eta, inverseA: inverseA)
-            : a > 200
-                ? TemmeCoefficients.mediumA(eta: eta, inverseA: inverseA)
-                : TemmeCoefficients.smallA(eta: eta, inverseA: inverseA)
-        r *= exp(-y - SpecialFunctions.logSqrtTwoPi) / a.squareRoot()
+        let series: Double
+        switch band {
+        case .smallA: series = TemmeCoefficients.smallA(eta: eta, inverseA: inverseA)
+        case .mediumA: series = TemmeCoefficients.mediumA(eta: eta, inverseA: inverseA)
+        case .largeA: series = TemmeCoefficients.largeA(eta: eta, inverseA: inverseA)
+        case .wideMediumA: series = TemmeCoefficients.wideMediumA(eta: eta, inverseA: inverseA)
+        case .wideLargeA: series = TemmeCoefficients.wideLargeA(eta: eta, inverseA: inverseA)
+        }
+        var r = series * exp(-SpecialFunctions.logSqrtTwoPi) * inverseA.squareRoot()
         if x < a { r = -r }
-        return log(0.5 * erfc(y.squareRoot()) + r)
+        return -y + log(0.5 * scaledErfc(y) + r)
+    }
+
+    /// `erfcx(√y) = e^y·erfc(√y)`, finite for every y ≥ 0.
+    ///
+    /// ```
+    /// y < 676:   e^y · erfc(√y)
+    /// y ≥ 676:   1/√(πy) · (1 − 1/(2y) + 3/(2y)² − 15/(2y)³ + … − 135135/(2y)⁷)
+    /// ```
+    /// The asymptotic series' next term is below 1e-18 at y = 676, where erfc(26) is still
+    /// far from underflow on the other side.
+    static func scaledErfc(_ y: Double) -> Double {
+        if y < 676 { return exp(y) * erfc(y.squareRoot()) }
+        let r = 1 / (2 * y)
+        var series = -135_135.0
+        for coefficient in [10_395.0, -945, 105, -15, 3, -1, 1] { series = series * r + coefficient }
+        return series / (Double.pi * y).squareRoot()
+    }
+
+    /// Which trimmed set of Temme polynomials fits this a and η.
+    enum TemmeBand {
+        case smallA, mediumA, largeA, wideMediumA, wideLargeA
     }
 }

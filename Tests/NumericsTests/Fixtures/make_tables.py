@@ -237,6 +237,14 @@ def incomplete_gamma_table():
         for x in sorted(v for v in xs if v > 0):
             log_p, log_q = log_gamma_tails(a, x)
             rows.append((a, x, log_p, log_q))
+    # Either side of |eta| = 1, where IncompleteGamma.swift leaves Temme's expansion for a > 200.
+    for a in [250, 5000, 3e6]:
+        for sign in (-1, 1):
+            for eta in (1 - 1e-6, 1 + 1e-6):
+                sigma = mp.findroot(lambda s: s - mp.log1p(s) - eta**2 / 2, -0.7 if sign < 0 else 1.35)
+                x = float(a * (1 + sigma))
+                log_p, log_q = log_gamma_tails(a, x)
+                rows.append((a, x, log_p, log_q))
     write("incomplete_gamma.csv", ["a", "x", "log_p", "log_q"], rows,
           "log of the regularized incomplete gamma functions P(a, x) and Q(a, x)")
 
