@@ -1,3 +1,5 @@
+import Foundation
+
 /// Counts events per (bucket, country) and tallies their influencers, on the hot path.
 ///
 /// Cells are found through one integer-keyed dictionary (with the last cell remembered,
@@ -5,7 +7,7 @@
 /// Space-Saving sketches over raw bytes kept in flat arrays, `capacity` slots per cell
 /// and field: a value becomes a String only when it enters a tally, so memory is bounded
 /// by cells x fields x capacity however many distinct addresses pass through.
-final class CountAccumulator {
+struct CountAccumulator {
     let bucketSpan: BucketSpan
     let capacity: Int
     private static let fieldCount = InfluencerField.allCases.count
@@ -31,7 +33,7 @@ final class CountAccumulator {
 
     /// Records that a well-formed event happened at `time` (counted or not).
     @inline(__always)
-    func observe(_ time: Double) {
+    mutating func observe(_ time: Double) {
         if let first = firstTime {
             if time < first { firstTime = time }
             if let last = lastTime, time > last { lastTime = time }
@@ -42,7 +44,7 @@ final class CountAccumulator {
     }
 
     /// Counts one event and tallies its influencer values.
-    func add(time: Double, country: CountryCode, fields: EventFields) {
+    mutating func add(time: Double, country: CountryCode, fields: EventFields) {
         let bucketStart = bucketSpan.bucketStart(containing: time)
         let key = (bucketStart / bucketSpan.seconds) << 16 | Int64(country.packed)
         let cell: Int
@@ -73,13 +75,13 @@ final class CountAccumulator {
         }
     }
 
-    private func tally(_ value: UnsafeBufferPointer<UInt8>, cell: Int, field: Int) {
+    private mutating func tally(_ value: UnsafeBufferPointer<UInt8>, cell: Int, field: Int) {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in value { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
         let group = cell * Self.fieldCount + field
         let base = group * capacity
         let used = Int(slotsUsed[group])
-        for i in base..<(base + used) where slotHash[i] == hash && slotValue[i].utf8.elementsEqual(value) {
+        for i in base..<(base + used) where slotHash[i] == hash && Self.equal(slotValue[i], value) {
             slotCount[i] += 1
             return
         }
@@ -100,6 +102,18 @@ final class CountAccumulator {
         slotValue[smallest] = String(decoding: value, as: UTF8.self)
         slotCount[smallest] = floor + 1
         slotError[smallest] = floor
+    }
+
+    /// Byte equality of a stored value and a candidate, without generic sequence walking.
+    @inline(__always)
+    private static func equal(_ stored: String, _ candidate: UnsafeBufferPointer<UInt8>) -> Bool {
+        let utf8 = stored.utf8
+        guard utf8.count == candidate.count else { return false }
+        guard let theirs = candidate.baseAddress else { return utf8.isEmpty }
+        return utf8.withContiguousStorageIfAvailable { bytes in
+            guard let ours = bytes.baseAddress else { return false }
+            return memcmp(ours, theirs, candidate.count) == 0
+        } ?? utf8.elementsEqual(candidate)
     }
 
     /// The counts and tallies as a `CountTable`.

@@ -33,9 +33,11 @@ public final class GeoIPResolver {
     public let sourceDescription: String
 
     private static let cacheSize = 1 << 16
-    private var cacheHigh: [UInt64]
-    private var cacheLow: [UInt64]
-    private var cacheValue: [UInt16]
+    // Pointer storage: the cache is touched for every event, and array properties of a
+    // class pay a runtime exclusivity check on each access.
+    private let cacheHigh: UnsafeMutablePointer<UInt64>
+    private let cacheLow: UnsafeMutablePointer<UInt64>
+    private let cacheValue: UnsafeMutablePointer<UInt16>
 
     /// Opens the database that `spec` names.
     ///
@@ -84,9 +86,18 @@ public final class GeoIPResolver {
             }
             sourceDescription = path
         }
-        cacheHigh = Array(repeating: 0, count: Self.cacheSize)
-        cacheLow = Array(repeating: 0, count: Self.cacheSize)
-        cacheValue = Array(repeating: 0, count: Self.cacheSize)
+        cacheHigh = .allocate(capacity: Self.cacheSize)
+        cacheHigh.initialize(repeating: 0, count: Self.cacheSize)
+        cacheLow = .allocate(capacity: Self.cacheSize)
+        cacheLow.initialize(repeating: 0, count: Self.cacheSize)
+        cacheValue = .allocate(capacity: Self.cacheSize)
+        cacheValue.initialize(repeating: 0, count: Self.cacheSize)
+    }
+
+    deinit {
+        cacheHigh.deallocate()
+        cacheLow.deallocate()
+        cacheValue.deallocate()
     }
 
     /// True when any database is configured.

@@ -10,7 +10,7 @@ final class IngestRun {
     private let resolver: GeoIPResolver
     /// Excluded process names, lower-cased and without `.exe`.
     private let excluded: [[UInt8]]
-    private let accumulator: CountAccumulator
+    private var accumulator: CountAccumulator
     private var countsTable: CountTable
     private let eventSink: ((NetworkEvent) throws -> Void)?
     private var countryNameCache: [String: UInt16] = [:]

@@ -49,7 +49,7 @@ struct JSONEventParser: EventLineParser {
         case .zeek: timeName = "ts"
         }
         guard let timeText = scanner.scalar(Self.time) else { return .malformed("no \(timeName)") }
-        let isNumber = scanner.values[Self.time]?.kind == .number
+        let isNumber = scanner.value(Self.time).kind == .number
         let time: Double?
         if isNumber {
             // Zeek's ts is seconds; an ECS @timestamp written as a number is usually milliseconds.

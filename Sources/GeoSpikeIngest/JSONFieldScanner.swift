@@ -14,7 +14,7 @@ import Foundation
 final class JSONFieldScanner {
     /// What a matched value was.
     enum Kind: UInt8 {
-        case string, number, literal, array
+        case absent, string, number, literal, array
     }
 
     /// One matched value; `bytes` points into the line or the scanner's scratch buffer.
@@ -29,10 +29,10 @@ final class JSONFieldScanner {
     /// The field index a node completes, or -1.
     private let fieldOfNode: UnsafeMutablePointer<Int8>
     let fieldCount: Int
-    private(set) var values: [Value?]
+    /// Results of the last scan, one per field (pointer storage: read per line, no copies).
+    private let results: UnsafeMutablePointer<Value>
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
-    private var scratchUsed = 0
 
     /// Builds the trie; `fields[i]` lists the dotted paths that all mean field `i`.
     init(fields: [[String]]) {
@@ -62,7 +62,8 @@ final class JSONFieldScanner {
         fieldOfNode = .allocate(capacity: nodeCount)
         fieldOfNode.initialize(from: terminal, count: nodeCount)
         fieldCount = fields.count
-        values = Array(repeating: nil, count: fields.count)
+        results = .allocate(capacity: max(fields.count, 1))
+        results.initialize(repeating: Value(bytes: UnsafeBufferPointer(start: nil, count: 0), kind: .absent), count: max(fields.count, 1))
         scratchCapacity = 4096
         scratch = .allocate(capacity: scratchCapacity)
     }
@@ -70,48 +71,50 @@ final class JSONFieldScanner {
     deinit {
         transitions.deallocate()
         fieldOfNode.deallocate()
+        results.deallocate()
         scratch.deallocate()
     }
 
     /// Scans one line; false when it is not a single, complete JSON object.
     func scan(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        for i in 0..<fieldCount { values[i] = nil }
-        scratchUsed = 0
+        for i in 0..<fieldCount { results[i].kind = .absent }
         guard let base = line.baseAddress else { return false }
         if line.count > scratchCapacity {
             scratch.deallocate()
             scratchCapacity = line.count
             scratch = .allocate(capacity: scratchCapacity)
         }
-        let end = base + line.count
-        var p = base
-        skipSpace(&p, end)
-        guard p < end, p.pointee == UInt8(ascii: "{") else { return false }
-        p += 1
-        guard parseObject(&p, end, node: 0) else { return false }
-        skipSpace(&p, end)
-        return p == end
+        var cursor = Cursor(
+            end: base + line.count, transitions: transitions, fieldOfNode: fieldOfNode, results: results,
+            scratch: scratch)
+        return cursor.document(base)
     }
+
+    /// The value of field `i` from the last scan (kind `.absent` when missing).
+    @inline(__always)
+    func value(_ i: Int) -> Value { results[i] }
 
     /// The string value of field `i` (strings only).
     @inline(__always)
     func string(_ i: Int) -> UnsafeBufferPointer<UInt8>? {
-        guard let value = values[i], value.kind == .string else { return nil }
-        return value.bytes
+        let value = results[i]
+        return value.kind == .string ? value.bytes : nil
     }
 
     /// The raw text of field `i` when it is a string or a number (ports, epoch times).
     @inline(__always)
     func scalar(_ i: Int) -> UnsafeBufferPointer<UInt8>? {
-        guard let value = values[i], value.kind == .string || value.kind == .number else { return nil }
-        return value.bytes
+        let value = results[i]
+        return value.kind == .string || value.kind == .number ? value.bytes : nil
     }
 
-    /// True when field `i` is the string `word` or an array holding that string.
+    /// True when field `i` is the string `word` or an array holding that string; nil when absent or null.
     func contains(_ i: Int, _ word: StaticString) -> Bool? {
-        guard let value = values[i] else { return nil }
+        let value = results[i]
         let target = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
         switch value.kind {
+        case .absent:
+            return nil
         case .string:
             return value.bytes.elementsEqual(target)
         case .array:
@@ -121,201 +124,247 @@ final class JSONFieldScanner {
             while p < end {
                 if p.pointee == UInt8(ascii: "\"") {
                     let start = p + 1
-                    guard skipString(&p, end) else { return false }
-                    let text = UnsafeBufferPointer(start: start, count: p - 1 - start)
-                    if text.elementsEqual(target) { return true }
+                    var escaped = false
+                    guard Cursor.skipString(&p, end, &escaped) else { return false }
+                    if UnsafeBufferPointer(start: start, count: p - 1 - start).elementsEqual(target) { return true }
                 } else {
                     p += 1
                 }
             }
             return false
         case .number, .literal:
-            // `null` means absent; other scalars cannot hold the word.
             return value.bytes.elementsEqual("null".utf8) ? nil : false
         }
     }
 
-    // MARK: - Scanning
+    /// The walk over one line. A struct on the stack, so the hot loop touches no class
+    /// properties (whose exclusivity checks cost more than the scanning itself).
+    private struct Cursor {
+        let end: UnsafePointer<UInt8>
+        let transitions: UnsafeMutablePointer<Int16>
+        let fieldOfNode: UnsafeMutablePointer<Int8>
+        let results: UnsafeMutablePointer<Value>
+        let scratch: UnsafeMutablePointer<UInt8>
+        var scratchUsed = 0
 
-    @inline(__always)
-    private func skipSpace(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
-        while p < end {
-            let c = p.pointee
-            guard c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") || c == UInt8(ascii: "\r") || c == UInt8(ascii: "\n")
-            else { return }
-            p += 1
+        init(
+            end: UnsafePointer<UInt8>, transitions: UnsafeMutablePointer<Int16>, fieldOfNode: UnsafeMutablePointer<Int8>,
+            results: UnsafeMutablePointer<Value>, scratch: UnsafeMutablePointer<UInt8>
+        ) {
+            self.end = end
+            self.transitions = transitions
+            self.fieldOfNode = fieldOfNode
+            self.results = results
+            self.scratch = scratch
         }
-    }
 
-    private func parseObject(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, node: Int) -> Bool {
-        skipSpace(&p, end)
-        if p < end, p.pointee == UInt8(ascii: "}") {
+        mutating func document(_ start: UnsafePointer<UInt8>) -> Bool {
+            var p = start
+            skipSpace(&p)
+            guard p < end, p.pointee == UInt8(ascii: "{") else { return false }
             p += 1
-            return true
+            guard object(&p, node: 0) else { return false }
+            skipSpace(&p)
+            return p == end
         }
-        while true {
-            skipSpace(&p, end)
-            guard p < end, p.pointee == UInt8(ascii: "\"") else { return false }
-            p += 1
-            // Walk the key through the trie; a miss only needs the closing quote.
-            var n = node
-            while true {
-                guard p < end else { return false }
+
+        @inline(__always)
+        func skipSpace(_ p: inout UnsafePointer<UInt8>) {
+            while p < end {
                 let c = p.pointee
-                if c == UInt8(ascii: "\"") { break }
-                if c == UInt8(ascii: "\\") {
-                    guard let walked = walkEscapedKey(&p, end, from: n) else { return false }
-                    n = walked
-                    break
-                }
-                if n >= 0 { n = c < 128 ? Int(transitions[n &* 128 &+ Int(c)]) : -1 }
+                guard c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A else { return }
                 p += 1
             }
-            p += 1
-            skipSpace(&p, end)
-            guard p < end, p.pointee == UInt8(ascii: ":") else { return false }
-            p += 1
-            skipSpace(&p, end)
-            guard p < end else { return false }
-            let c = p.pointee
-            let field = n >= 0 ? Int(fieldOfNode[n]) : -1
-            if c == UInt8(ascii: "{") {
-                p += 1
-                let child = n >= 0 ? Int(transitions[n &* 128 &+ Int(UInt8(ascii: "."))]) : -1
-                if child >= 0 {
-                    guard parseObject(&p, end, node: child) else { return false }
-                } else {
-                    guard skipContainer(&p, end) else { return false }
-                }
-            } else if c == UInt8(ascii: "\"") {
-                let start = p + 1
-                guard skipString(&p, end) else { return false }
-                if field >= 0 { recordString(field, start, p - 1) }
-            } else if c == UInt8(ascii: "[") {
-                let start = p
-                p += 1
-                guard skipContainer(&p, end) else { return false }
-                if field >= 0 { values[field] = Value(bytes: UnsafeBufferPointer(start: start, count: p - start), kind: .array) }
-            } else {
-                let start = p
-                while p < end {
-                    let d = p.pointee
-                    if d == UInt8(ascii: ",") || d == UInt8(ascii: "}") || d == UInt8(ascii: "]") || d == UInt8(ascii: " ")
-                        || d == UInt8(ascii: "\t") || d == UInt8(ascii: "\r") || d == UInt8(ascii: "\n")
-                    { break }
-                    p += 1
-                }
-                guard p > start else { return false }
-                let isNumber = c == UInt8(ascii: "-") || (c &- UInt8(ascii: "0")) < 10
-                if !isNumber {
-                    let token = UnsafeBufferPointer(start: start, count: p - start)
-                    guard token.elementsEqual("true".utf8) || token.elementsEqual("false".utf8)
-                        || token.elementsEqual("null".utf8)
-                    else { return false }
-                }
-                if field >= 0 {
-                    values[field] = Value(
-                        bytes: UnsafeBufferPointer(start: start, count: p - start), kind: isNumber ? .number : .literal)
-                }
-            }
-            skipSpace(&p, end)
-            guard p < end else { return false }
-            if p.pointee == UInt8(ascii: ",") {
-                p += 1
-                continue
-            }
-            if p.pointee == UInt8(ascii: "}") {
+        }
+
+        mutating func object(_ p: inout UnsafePointer<UInt8>, node: Int) -> Bool {
+            skipSpace(&p)
+            if p < end, p.pointee == UInt8(ascii: "}") {
                 p += 1
                 return true
+            }
+            while true {
+                skipSpace(&p)
+                guard p < end, p.pointee == UInt8(ascii: "\"") else { return false }
+                p += 1
+                // Walk the key through the trie; after a miss only the closing quote matters.
+                var n = node
+                while true {
+                    guard p < end else { return false }
+                    let c = p.pointee
+                    if c == UInt8(ascii: "\"") { break }
+                    if c == UInt8(ascii: "\\") {
+                        guard let walked = escapedKey(&p, from: n) else { return false }
+                        n = walked
+                        break
+                    }
+                    if c >= 128 { n = -1 }
+                    if n < 0 {
+                        p = Self.findQuoteOrBackslash(p, end)
+                        continue
+                    }
+                    n = Int(transitions[n &* 128 &+ Int(c)])
+                    p += 1
+                }
+                p += 1
+                skipSpace(&p)
+                guard p < end, p.pointee == UInt8(ascii: ":") else { return false }
+                p += 1
+                skipSpace(&p)
+                guard p < end else { return false }
+                let c = p.pointee
+                let field = n >= 0 ? Int(fieldOfNode[n]) : -1
+                switch c {
+                case UInt8(ascii: "\""):
+                    let start = p + 1
+                    var escaped = false
+                    guard Self.skipString(&p, end, &escaped) else { return false }
+                    if field >= 0 { record(field, start, p - 1, escaped: escaped) }
+                case UInt8(ascii: "{"):
+                    p += 1
+                    let child = n >= 0 ? Int(transitions[n &* 128 &+ 0x2E]) : -1  // '.'
+                    if child >= 0 {
+                        guard object(&p, node: child) else { return false }
+                    } else {
+                        guard Self.skipContainer(&p, end) else { return false }
+                    }
+                case UInt8(ascii: "["):
+                    let start = p
+                    p += 1
+                    guard Self.skipContainer(&p, end) else { return false }
+                    if field >= 0 {
+                        results[field] = Value(bytes: UnsafeBufferPointer(start: start, count: p - start), kind: .array)
+                    }
+                default:
+                    let start = p
+                    while p < end {
+                        let d = p.pointee
+                        if d == UInt8(ascii: ",") || d == UInt8(ascii: "}") || d == UInt8(ascii: "]") || d <= 0x20 { break }
+                        p += 1
+                    }
+                    guard p > start else { return false }
+                    let isNumber = c == UInt8(ascii: "-") || (c &- UInt8(ascii: "0")) < 10
+                    if !isNumber {
+                        let token = UnsafeBufferPointer(start: start, count: p - start)
+                        guard token.elementsEqual("true".utf8) || token.elementsEqual("false".utf8)
+                            || token.elementsEqual("null".utf8)
+                        else { return false }
+                    }
+                    if field >= 0 {
+                        results[field] = Value(
+                            bytes: UnsafeBufferPointer(start: start, count: p - start), kind: isNumber ? .number : .literal)
+                    }
+                }
+                skipSpace(&p)
+                guard p < end else { return false }
+                let separator = p.pointee
+                p += 1
+                if separator == UInt8(ascii: ",") { continue }
+                return separator == UInt8(ascii: "}")
+            }
+        }
+
+        /// The first `"` or backslash at or after `p` (or `end`), eight bytes at a time.
+        @inline(__always)
+        static func findQuoteOrBackslash(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+            var p = start
+            while end - p >= 8 {
+                let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+                let quotes = word ^ 0x2222_2222_2222_2222
+                let slashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
+                // A zero byte in either word marks a hit; the lowest marked byte is exact.
+                let hits =
+                    ((quotes &- 0x0101_0101_0101_0101) & ~quotes | (slashes &- 0x0101_0101_0101_0101) & ~slashes)
+                    & 0x8080_8080_8080_8080
+                if hits != 0 { return p + (hits.trailingZeroBitCount >> 3) }
+                p += 8
+            }
+            while p < end, p.pointee != UInt8(ascii: "\""), p.pointee != UInt8(ascii: "\\") { p += 1 }
+            return p
+        }
+
+        /// Moves `p` from an opening quote to just past the closing one; notes escapes.
+        @inline(__always)
+        static func skipString(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ escaped: inout Bool)
+            -> Bool
+        {
+            var q = p + 1
+            while true {
+                q = findQuoteOrBackslash(q, end)
+                guard q < end else { return false }
+                if q.pointee == UInt8(ascii: "\"") {
+                    p = q + 1
+                    return true
+                }
+                escaped = true
+                q += 2
+            }
+        }
+
+        /// Moves `p` from just inside `{` or `[` to just past the matching close.
+        static func skipContainer(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
+            var depth = 1
+            var escaped = false
+            while p < end {
+                switch p.pointee {
+                case UInt8(ascii: "\""):
+                    guard skipString(&p, end, &escaped) else { return false }
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 {
+                        p += 1
+                        return true
+                    }
+                default:
+                    break
+                }
+                p += 1
             }
             return false
         }
-    }
 
-    /// Moves `p` from an opening quote to just past the closing one.
-    @inline(__always)
-    private func skipString(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
-        let contentStart = p + 1
-        var q = contentStart
-        while q < end {
-            guard let hit = memchr(q, Int32(UInt8(ascii: "\"")), end - q) else { return false }
-            let quote = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
-            // The quote ends the string unless an odd run of backslashes escapes it.
-            var backslashes = 0
-            var k = quote - 1
-            while k >= contentStart, k.pointee == UInt8(ascii: "\\") {
-                backslashes += 1
-                k -= 1
+        private mutating func record(_ field: Int, _ start: UnsafePointer<UInt8>, _ stop: UnsafePointer<UInt8>, escaped: Bool) {
+            let raw = UnsafeBufferPointer(start: start, count: stop - start)
+            guard escaped else {
+                results[field] = Value(bytes: raw, kind: .string)
+                return
             }
-            if backslashes & 1 == 0 {
-                p = quote + 1
-                return true
-            }
-            q = quote + 1
+            let out = scratch + scratchUsed
+            let length = JSONFieldScanner.unescape(raw, into: out)
+            scratchUsed += length
+            results[field] = Value(bytes: UnsafeBufferPointer(start: out, count: length), kind: .string)
         }
-        return false
-    }
 
-    /// Moves `p` from just inside `{` or `[` to just past the matching close.
-    private func skipContainer(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Bool {
-        var depth = 1
-        while p < end {
-            let c = p.pointee
-            if c == UInt8(ascii: "\"") {
-                guard skipString(&p, end) else { return false }
-                continue
+        /// Decodes the rest of a key from its first backslash, continuing the trie walk;
+        /// leaves `p` on the closing quote.
+        private func escapedKey(_ p: inout UnsafePointer<UInt8>, from node: Int) -> Int? {
+            var q = p
+            while q < end {
+                let c = q.pointee
+                if c == UInt8(ascii: "\\") {
+                    q += 2
+                    continue
+                }
+                if c == UInt8(ascii: "\"") { break }
+                q += 1
             }
-            if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
-                depth += 1
-            } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
-                depth -= 1
-                if depth == 0 {
-                    p += 1
-                    return true
+            guard q < end else { return nil }
+            var n = node
+            if n >= 0 {
+                // Decoded into free scratch space that the next recorded string may reuse.
+                let out = scratch + scratchUsed
+                let length = JSONFieldScanner.unescape(UnsafeBufferPointer(start: p, count: q - p), into: out)
+                for i in 0..<length where n >= 0 {
+                    let c = out[i]
+                    n = c < 128 ? Int(transitions[n * 128 + Int(c)]) : -1
                 }
             }
-            p += 1
+            p = q
+            return n
         }
-        return false
-    }
-
-    private func recordString(_ field: Int, _ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) {
-        let raw = UnsafeBufferPointer(start: start, count: end - start)
-        if memchr(start, Int32(UInt8(ascii: "\\")), end - start) == nil {
-            values[field] = Value(bytes: raw, kind: .string)
-            return
-        }
-        let out = scratch + scratchUsed
-        let length = Self.unescape(raw, into: out)
-        scratchUsed += length
-        values[field] = Value(bytes: UnsafeBufferPointer(start: out, count: length), kind: .string)
-    }
-
-    /// Decodes the rest of a key from its first backslash, continuing the trie walk;
-    /// leaves `p` on the closing quote.
-    private func walkEscapedKey(_ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, from node: Int) -> Int? {
-        var q = p
-        while q < end {
-            let c = q.pointee
-            if c == UInt8(ascii: "\\") {
-                q += 2
-                continue
-            }
-            if c == UInt8(ascii: "\"") { break }
-            q += 1
-        }
-        guard q < end else { return nil }
-        var n = node
-        if n >= 0 {
-            let out = scratch + scratchUsed
-            let length = Self.unescape(UnsafeBufferPointer(start: p, count: q - p), into: out)
-            for i in 0..<length where n >= 0 {
-                let c = out[i]
-                n = c < 128 ? Int(transitions[n * 128 + Int(c)]) : -1
-            }
-        }
-        p = q
-        return n
     }
 
     /// Decodes JSON escapes (`\"`, `\\`, `\n`, `\u00e9`, surrogate pairs) into UTF-8.

@@ -13,7 +13,10 @@ struct JSONFieldScannerTests {
         var copy = line
         return copy.withUTF8 { bytes -> [String?]? in
             guard scanner.scan(bytes) else { return nil }
-            return (0..<5).map { i in scanner.values[i].map { String(decoding: $0.bytes, as: UTF8.self) } }
+            return (0..<5).map { i in
+                let value = scanner.value(i)
+                return value.kind == .absent ? nil : String(decoding: value.bytes, as: UTF8.self)
+            }
         }
     }
 
