@@ -38,3 +38,15 @@ public enum FixedFormat {
         String(format: "%02d:%02d", secondOfDay / 3600, secondOfDay % 3600 / 60)
     }
 }
+
+extension FixedFormat {
+    /// At most four characters for a heatmap cell: `7`, `42`, `310`, `2.5k`, `41k`, `1.2M`.
+    public static func significantShort(_ value: Double) -> String {
+        let v = abs(value)
+        if v < 10 && v != v.rounded() { return decimal(value, 1) }
+        if v < 1000 { return decimal(value, 0) }
+        if v < 10_000 { return decimal(value / 1000, 1) + "k" }
+        if v < 1_000_000 { return decimal(value / 1000, 0) + "k" }
+        return decimal(value / 1_000_000, 1) + "M"
+    }
+}
