@@ -147,9 +147,11 @@ struct BetaTail {
         let t = a + (b - 1) / 2
         let logX = log1p(-y)
         let u = -t * logX
-        let logQ = SpecialFunctions.logRegularizedGammaQ(b, u)
+        let logH = SpecialFunctions.logGammaPrefix(b, u)
+        let gammaTail = GammaTail(a: b, x: u, logPrefix: logH)
+        let logQ = gammaTail.isUpper ? gammaTail.logValue : SpecialFunctions.log1mexp(gammaTail.logValue)
         // Jₙ/J₀; the inhomogeneous term enters as w·H/Q.
-        let inverseJ0 = exp(SpecialFunctions.logGammaPrefix(b, u) - logQ)
+        let inverseJ0 = exp(logH - logQ)
         let sum = withUnsafeTemporaryAllocation(of: Double.self, capacity: inverseOddFactorials.count) { p in
             var ratio = 1.0
             var sum = 1.0

@@ -98,7 +98,9 @@ struct GammaTail {
     /// Whether that tail is Q (upper) rather than P (lower).
     let isUpper: Bool
 
-    init(a: Double, x: Double) {
+    /// `logPrefix`, if given, must be `logGammaPrefix(a, x)`: callers that need it anyway pass
+    /// it in, so that it (an lgamma for small non-integer a) is not computed twice.
+    init(a: Double, x: Double, logPrefix: Double? = nil) {
         if x == 0 {
             (logValue, isUpper) = (-.infinity, false)
             return
@@ -125,9 +127,9 @@ struct GammaTail {
             }
         }
         if x < a + 1 {
-            (logValue, isUpper) = (GammaTail.lowerSeries(a: a, x: x), false)
+            (logValue, isUpper) = (GammaTail.lowerSeries(a: a, x: x, logPrefix: logPrefix), false)
         } else {
-            (logValue, isUpper) = (GammaTail.upperContinuedFraction(a: a, x: x), true)
+            (logValue, isUpper) = (GammaTail.upperContinuedFraction(a: a, x: x, logPrefix: logPrefix), true)
         }
     }
 
@@ -137,7 +139,7 @@ struct GammaTail {
     /// P(a, x) = xᵃ e⁻ˣ / Γ(a + 1) · Σₙ₌₀ xⁿ / ((a+1)(a+2)⋯(a+n))
     /// ```
     /// The terms shrink at least like x/(a+n), so at most about 8.5·√a + 40 are needed.
-    static func lowerSeries(a: Double, x: Double) -> Double {
+    static func lowerSeries(a: Double, x: Double, logPrefix: Double?) -> Double {
         var sum = 1.0
         var term = 1.0
         var denominator = a
@@ -152,7 +154,7 @@ struct GammaTail {
             sum += first + term
             if first <= sum * SpecialFunctions.epsilon { break }
         }
-        return SpecialFunctions.logGammaPrefix(a, x) - log(a) + log(sum)
+        return (logPrefix ?? SpecialFunctions.logGammaPrefix(a, x)) - log(a) + log(sum)
     }
 
     /// log Q(a, x) from Legendre's continued fraction, for x ≥ a + 1.
@@ -161,7 +163,7 @@ struct GammaTail {
     /// Q(a, x) = xᵃ e⁻ˣ / Γ(a) · 1/(x + 1 − a − 1·(1 − a)/(x + 3 − a − 2·(2 − a)/(x + 5 − a − …)))
     /// ```
     /// Modified Lentz evaluation (Numerical Recipes §6.2; Lentz 1976, Thompson & Barnett 1986).
-    static func upperContinuedFraction(a: Double, x: Double) -> Double {
+    static func upperContinuedFraction(a: Double, x: Double, logPrefix: Double?) -> Double {
         let tiny = 1e-300
         var b = x + 1 - a
         var c = 1 / tiny
@@ -182,7 +184,7 @@ struct GammaTail {
             if abs(delta - 1) <= SpecialFunctions.epsilon { break }
             i += 1
         }
-        return SpecialFunctions.logGammaPrefix(a, x) + log(h)
+        return (logPrefix ?? SpecialFunctions.logGammaPrefix(a, x)) + log(h)
     }
 
     /// The log of the smaller tail from Temme's uniform asymptotic expansion (a > 20, x ≈ a).
@@ -227,10 +229,7 @@ struct GammaTail {
     /// far from underflow on the other side.
     static func scaledErfc(_ y: Double) -> Double {
         if y < 676 { return exp(y) * erfc(y.squareRoot()) }
-        let r = 1 / (2 * y)
-        var series = -135_135.0
-        for coefficient in [10_395.0, -945, 105, -15, 3, -1, 1] { series = series * r + coefficient }
-        return series / (Double.pi * y).squareRoot()
+        return SpecialFunctions.millsSeries(1 / (2 * y)) / (Double.pi * y).squareRoot()
     }
 
     /// Which trimmed set of Temme polynomials fits this a and η.

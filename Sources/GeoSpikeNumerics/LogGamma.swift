@@ -21,6 +21,22 @@ extension SpecialFunctions {
         return lgamma_r(x, &sign)
     }
 
+    /// The log of the rising factorial, `log Γ(a + n) − log Γ(a)`, for a > 0 and a + n > 0.
+    ///
+    /// ```
+    /// logPochhammer(a, n) = log Γ(a + n) − log Γ(a)
+    ///                     = (a − ½)·log1p(n/a) + n·log(a + n) − n
+    ///                       + stirlingCorrection(a + n) − stirlingCorrection(a)     (a, a + n ≥ 10)
+    /// ```
+    /// The negative binomial log-likelihood needs Σ log Γ(y + r) − log Γ(r) with r = 1/α in
+    /// the millions, where the plain difference loses log Γ(r)'s 1e-16·r·log r absolute
+    /// error (1e-9 at r = 1e7). Relative error ≤ 1e-14 where nothing cancels in the result.
+    public static func logPochhammer(_ a: Double, _ n: Double) -> Double {
+        guard a > 0, a + n > 0 else { return .nan }
+        if a < 10 || a + n < 10 { return logGamma(a + n) - logGamma(a) }
+        return BetaTail.logGammaRatio(a, n)
+    }
+
     /// The remainder of Stirling's formula for log Γ.
     ///
     /// ```

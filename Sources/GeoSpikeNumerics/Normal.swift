@@ -41,11 +41,7 @@ extension SpecialFunctions {
     public static func logNormalSurvival(_ z: Double) -> Double {
         if z < 0 { return log1p(-normalCDF(z)) }
         if z < 37 { return log(normalSurvival(z)) }
-        let r2 = 1 / (z * z)
-        // 1 − 1/z² + 3/z⁴ − 15/z⁶ + 105/z⁸ − 945/z¹⁰ + 10395/z¹² − 135135/z¹⁴
-        var series = -135_135.0
-        for coefficient in [10_395.0, -945, 105, -15, 3, -1, 1] { series = series * r2 + coefficient }
-        return -0.5 * z * z - log(z) - logSqrtTwoPi + log(series)
+        return -0.5 * z * z - log(z) - logSqrtTwoPi + log(millsSeries(1 / (z * z)))
     }
 
     /// log Φ(z), finite for every finite z: `logNormalSurvival(−z)`.

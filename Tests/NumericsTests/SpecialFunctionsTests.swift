@@ -46,6 +46,19 @@ struct SpecialFunctionsTests {
         #expect(trigamma.error <= 1e-13, "\(trigamma)")
     }
 
+    @Test func logPochhammerKeepsAccuracyForLargeArguments() {
+        // References: mpmath.loggamma(a + n) − mpmath.loggamma(a) at 40 digits.
+        let cases: [(a: Double, n: Double, expected: Double)] = [
+            (1e6, 3, 41.44653467389032), (1e10, 250, 5756.4627355976145), (0.5, 7, 6.961999293834033),
+            (12.5, 0.25, 0.6238837082879124), (3, 1e6, 12815545.322535105), (1e-3, 2, -6.906755778649053),
+        ]
+        var worst = WorstError("logPochhammer")
+        for c in cases { worst.relative(SpecialFunctions.logPochhammer(c.a, c.n), c.expected, at: "a=\(c.a) n=\(c.n)") }
+        print(worst)
+        #expect(worst.error <= 1e-14, "\(worst)")
+        #expect(SpecialFunctions.logPochhammer(-1, 2).isNaN)
+    }
+
     @Test func polygammaPolesAreNaN() {
         #expect(SpecialFunctions.digamma(0).isNaN)
         #expect(SpecialFunctions.digamma(-3).isNaN)
