@@ -26,6 +26,22 @@ test: deps
 demo: build
 	@bash scripts/demo.sh "$(RELEASE_BIN)"
 
+# Regenerates every file in datasets/ byte for byte; datasets/README.md says what each is.
+datasets: SYNTH = $(RELEASE_BIN)/geospike-eval synth --seed 7 --volume 0.4 --compression-level 9 --out datasets
+datasets: build
+	$(SYNTH) --days 28 --format ecs --file-name train-ecs.ndjson.gz
+	$(SYNTH) --days 28 --format counts --file-name train-counts.csv
+	$(SYNTH) --start 2026-10-05 --days 1 --format ecs --file-name batch-clean-ecs.ndjson.gz
+	$(SYNTH) --start 2026-10-05 --days 1 --format ecs --attacks --file-name batch-attack-ecs.ndjson.gz \
+		--labels batch-attack-labels.csv
+	$(SYNTH) --start 2026-10-05 --days 1 --format zeek --file-name sample-zeek-conn.log.gz
+	$(SYNTH) --start 2026-10-05 --days 1 --format suricata --file-name sample-suricata-eve.json.gz
+	$(SYNTH) --start 2026-10-05 --days 1 --format csv --file-name sample-nfdump.csv.gz
+	@if [ -d ../shared/data/geoip ]; then \
+		mkdir -p datasets/geoip && \
+		install -m 644 ../shared/data/geoip/GeoLite2-Country-Test.mmdb ../shared/data/geoip/LICENSE-MIT datasets/geoip/; \
+	fi
+
 clean:
 	rm -rf .build
 

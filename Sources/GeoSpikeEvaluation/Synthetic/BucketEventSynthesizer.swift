@@ -183,6 +183,8 @@ struct BucketEventSynthesizer {
         let sent = Int(min(rng.logNormal(mu: app.sentLogMean, sigma: app.logSD), 4e9))
         let received = outcome == .noReply || outcome == .rejected
             ? 0 : Int(min(rng.logNormal(mu: app.receivedLogMean, sigma: app.logSD), 4e9))
+        // Big transfers take time: a few MB/s for a single connection over the internet.
+        let transferMicros = Double(sent + received) / rng.logNormal(mu: 1.6, sigma: 0.5)
         let styleDraw = rng.uniform()
         let style: SyntheticEvent.ECSStyle =
             styleDraw < 0.55 ? .nested : styleDraw < 0.8 ? .dotted : styleDraw < 0.92 ? .mixed : .addressOnly
@@ -194,7 +196,7 @@ struct BucketEventSynthesizer {
             bytesSent: sent, bytesReceived: received,
             packetsSent: 1 + sent / 1200 + rng.index(below: 3),
             packetsReceived: received == 0 ? (outcome == .rejected ? 1 : 0) : 1 + received / 1400 + rng.index(below: 3),
-            durationMicros: Int64(min(rng.logNormal(mu: 13.5, sigma: 1.6), 3.6e9)),
+            durationMicros: Int64(min(max(rng.logNormal(mu: 13.5, sigma: 1.6), transferMicros), 3.6e9)),
             outcome: outcome, ecsStyle: style,
             malformedDraw: rng.uniform(), junkSeed: rng.next())
     }

@@ -8,7 +8,9 @@ extension SyntheticTraffic {
     /// connections to private addresses (no country), Elastic agents' own connections
     /// (ECS only; readers drop them by `process.name`), and about `malformedFraction`
     /// malformed lines: truncated records, binary junk, rows with too few columns.
-    public func writeLogs(format: LogFormat, to path: String, compressionLevel: Int = 6) throws {
+    /// gzip level 1 is the default because a year of logs is compression-bound; the
+    /// committed datasets use 9.
+    public func writeLogs(format: LogFormat, to path: String, compressionLevel: Int = 1) throws {
         let file = try LogOutputFile(path: path, compressionLevel: compressionLevel)
         var buffer = LogLineBuffer()
         if format == .counts {
