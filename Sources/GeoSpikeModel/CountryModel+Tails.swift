@@ -73,35 +73,3 @@ extension CountryModel {
         return -0.5 * mid * mid - 0.5 * log(2 * Double.pi) + log(upper - lower)
     }
 }
-
-/// The sum of a country's counts over several buckets, approximated by a negative binomial
-/// with the sum's mean and variance (moment matching).
-///
-/// Sums of NB variables with different means are not NB, but the two-moment match is
-/// close in the upper tail that matters here, and it is what lets a sustained 2–5x rise
-/// (botnet traffic) stand out long before any single bucket does.
-public struct WindowSum: Sendable, Equatable {
-    public var expected: Double = 0
-    public var variance: Double = 0
-    public var actual: Double = 0
-
-    public init() {}
-
-    public mutating func add(expected: Double, variance: Double, actual: Double) {
-        self.expected += expected
-        self.variance += variance
-        self.actual += actual
-    }
-
-    /// log P(window sum ≥ actual sum).
-    public var logUpperTail: Double {
-        if actual <= 0 { return 0 }
-        guard expected > 0 else { return -Double.infinity }
-        let excess = variance - expected
-        if excess <= expected * 1e-9 {
-            return CountTails.poissonLogSurvival(atLeast: actual, mean: expected)
-        }
-        return CountTails.negativeBinomialLogSurvival(
-            atLeast: actual, mean: expected, dispersion: excess / (expected * expected))
-    }
-}

@@ -8,8 +8,12 @@ import GeoSpikeNumerics
 /// score equations and Fisher information depend on nothing else. A year of 15-minute
 /// buckets (35,040) becomes at most 672 rows; the fit's cost no longer grows with history.
 public struct SeasonalCells: Sendable {
-    /// One row per cell: the shared design row.
+    /// One row per cell: the shared design row, smooth columns only.
     public let design: Matrix
+    /// Per cell: its slot-effect index (see `SeasonalDesign.slotEffectIndex`), or -1.
+    public let slotEffect: [Int]
+    /// Number of slot effects (0 when the design has none).
+    public let slotEffectCount: Int
     /// Summed recency weight of the buckets in each cell (the same for every country:
     /// a bucket without events to a country is a zero count, not a missing one).
     public let weights: [Double]
@@ -30,6 +34,7 @@ public struct SeasonalCells: Sendable {
         let count = Int((last - first) / span.seconds) + 1
         var cellOfKey: [Int: Int] = [:]
         var rows: [[Double]] = []
+        var slotEffect: [Int] = []
         var weights: [Double] = []
         var bucketCell = [Int32](repeating: 0, count: max(0, count))
         var bucketWeight = [Double](repeating: 1, count: max(0, count))
@@ -48,7 +53,13 @@ public struct SeasonalCells: Sendable {
                 cell = rows.count
                 cellOfKey[key] = cell
                 let slotMiddle = Double(slot) * Double(span.seconds) + Double(span.seconds) / 2
-                rows.append(seasonal.row(secondOfDay: slotMiddle, weekday: position.weekday))
+                rows.append(Array(seasonal.row(secondOfDay: slotMiddle, weekday: position.weekday).prefix(seasonal.smoothColumnCount)))
+                slotEffect.append(
+                    seasonal.slotsPerDay > 0
+                        ? seasonal.slotEffectIndex(
+                            slot: min(seasonal.slotsPerDay - 1, Int(slotMiddle) * seasonal.slotsPerDay / 86400),
+                            weekday: position.weekday)
+                        : -1)
                 weights.append(0)
             }
             let w = decay > 0 ? exp(-decay * Double(weightReference - start)) : 1
@@ -56,9 +67,11 @@ public struct SeasonalCells: Sendable {
             bucketWeight[i] = w
             weights[cell] += w
         }
-        var matrix = Matrix(rows: rows.count, columns: seasonal.columnCount)
+        var matrix = Matrix(rows: rows.count, columns: seasonal.smoothColumnCount)
         for (i, row) in rows.enumerated() { for j in row.indices { matrix[i, j] = row[j] } }
         self.design = matrix
+        self.slotEffect = slotEffect
+        self.slotEffectCount = 2 * seasonal.slotsPerDay
         self.weights = weights
         self.bucketCell = bucketCell
         self.bucketWeight = bucketWeight
@@ -100,7 +113,10 @@ public struct CountryCellCounts: Sendable {
         var byCount: [Int: Double] = [:]
         var nonZeroWeight = 0.0
         var events = 0
-        for (bucket, y) in counts where y > 0 {
+        // In bucket order: floating-point sums must not depend on dictionary order, or the
+        // same data would give different model bytes.
+        for bucket in counts.keys.sorted() {
+            guard let y = counts[bucket], y > 0 else { continue }
             let cell = Int(cells.bucketCell[bucket])
             let w = cells.bucketWeight[bucket]
             let z = log(Double(y) + 1)

@@ -51,7 +51,16 @@ public enum SeasonalFitter {
     /// 1e3 a country has nothing but zeros and rare bursts.
     static let dispersionRange = (log(1e-6), log(1e3))
 
-    /// Poisson (dispersion 0) or NB2 with dispersion by penalised maximum likelihood.
+    /// Pseudo-events behind a slot effect: a slot's ratio of observed to expected counts is
+    /// `(κ + observed)/(κ + expected)`, the posterior mean under a Gamma(κ, κ) prior, so a
+    /// slot departs from the smooth shape only on repeated evidence.
+    static let slotPriorEvents = 10.0
+    /// The same for the log-normal family, in buckets of weight.
+    static let slotPriorWeight = 10.0
+
+    /// Poisson (dispersion 0) or NB2 with dispersion by penalised maximum likelihood, then
+    /// slot effects by backfitting (two rounds: smooth fit, slot effects, smooth fit with
+    /// those as offsets, slot effects again).
     public static func fitCounts(
         family: CountFamily, cells: SeasonalCells, counts: CountryCellCounts, shape: ShapePrior,
         dispersionPrior: DispersionPrior = .weak
@@ -59,27 +68,58 @@ public enum SeasonalFitter {
         precondition(family != .logNormal)
         var beta = startingCoefficients(cells: cells, counts: counts, shape: shape)
         var alpha = family == .poisson ? 0 : exp(dispersionPrior.logMean)
+        var offsets = [Double](repeating: 0, count: cells.cellCount)
+        var effects = [Double](repeating: 0, count: cells.slotEffectCount)
         var iterations = 0
         var information = Matrix(rows: 0, columns: 0)
-        // Alternate: the mean given the dispersion, then the dispersion given the mean.
-        for _ in 0..<(family == .poisson ? 1 : 25) {
-            let step = try fitMean(beta: beta, alpha: alpha, cells: cells, counts: counts, shape: shape)
-            beta = step.beta
-            information = step.information
-            iterations += step.iterations
-            guard family == .negativeBinomial else { break }
-            let means = cellMeans(beta, cells)
-            let next = fitDispersion(means: means, cells: cells, counts: counts, prior: dispersionPrior)
-            let converged = abs(log(next) - log(alpha)) < 1e-6
-            alpha = next
-            if converged { break }
+        for _ in 0..<(cells.slotEffectCount > 0 ? 2 : 1) {
+            // Alternate: the mean given the dispersion, then the dispersion given the mean.
+            for _ in 0..<(family == .poisson ? 1 : 25) {
+                let step = try fitMean(
+                    beta: beta, alpha: alpha, offsets: offsets, cells: cells, counts: counts, shape: shape)
+                beta = step.beta
+                information = step.information
+                iterations += step.iterations
+                guard family == .negativeBinomial else { break }
+                let next = fitDispersion(
+                    means: linearPredictors(beta, offsets, cells), cells: cells, counts: counts,
+                    prior: dispersionPrior)
+                let converged = abs(log(next) - log(alpha)) < 1e-6
+                alpha = next
+                if converged { break }
+            }
+            guard cells.slotEffectCount > 0 else { break }
+            effects = countSlotEffects(smooth: cellMeans(beta, cells), cells: cells, counts: counts)
+            offsets = cells.slotEffect.map { $0 >= 0 ? effects[$0] : 0 }
         }
         if family == .negativeBinomial {
-            information = try fitMean(beta: beta, alpha: alpha, cells: cells, counts: counts, shape: shape).information
+            let eta = linearPredictors(beta, offsets, cells)
+            alpha = fitDispersion(means: eta, cells: cells, counts: counts, prior: dispersionPrior)
+            information = try fitMean(
+                beta: beta, alpha: alpha, offsets: offsets, cells: cells, counts: counts, shape: shape
+            ).information
         }
         return SeasonalFit(
-            family: family, coefficients: beta, dispersion: alpha, sigma: 0,
+            family: family, coefficients: beta + effects, dispersion: alpha, sigma: 0,
             levelVariance: try levelVariance(information: information, cells: cells), iterations: iterations)
+    }
+
+    /// log of `(κ + observed)/(κ + expected)` per slot, expected from the smooth fit.
+    static func countSlotEffects(smooth eta: [Double], cells: SeasonalCells, counts: CountryCellCounts) -> [Double] {
+        var observed = [Double](repeating: 0, count: cells.slotEffectCount)
+        var expected = [Double](repeating: 0, count: cells.slotEffectCount)
+        for c in 0..<cells.cellCount where cells.slotEffect[c] >= 0 {
+            observed[cells.slotEffect[c]] += counts.weightedSums[c]
+            expected[cells.slotEffect[c]] += cells.weights[c] * exp(eta[c])
+        }
+        return zip(observed, expected).map { log((slotPriorEvents + $0) / (slotPriorEvents + $1)) }
+    }
+
+    /// η = Xβ + offsets for every cell.
+    static func linearPredictors(_ beta: [Double], _ offsets: [Double], _ cells: SeasonalCells) -> [Double] {
+        var eta = cellMeans(beta, cells)
+        for c in eta.indices { eta[c] += offsets[c] }
+        return eta
     }
 
     /// log(count + 1) normal with a seasonal mean: weighted least squares on the cell sums,
@@ -89,21 +129,36 @@ public enum SeasonalFitter {
         var sigma2 = 1.0
         var beta = shape.mean
         var information = Matrix(rows: 0, columns: 0)
-        for _ in 0..<2 {
+        var offsets = [Double](repeating: 0, count: cells.cellCount)
+        var effects = [Double](repeating: 0, count: cells.slotEffectCount)
+        for round in 0..<(cells.slotEffectCount > 0 ? 3 : 2) {
+            // Regress log(count + 1) minus the slot offsets on the smooth columns.
+            var responses = counts.weightedLogSums
+            for c in responses.indices { responses[c] -= cells.weights[c] * offsets[c] }
             let system = weightedSystem(
-                cells: cells, cellWeights: cells.weights, responses: counts.weightedLogSums,
+                cells: cells, cellWeights: cells.weights, responses: responses,
                 penalty: sigma2 * shape.precision, prior: shape.mean)
             beta = try LAPACK.solvePositiveDefinite(system.matrix, system.rhs)
-            let m = cellMeans(beta, cells)
+            information = system.matrix
+            let smooth = cellMeans(beta, cells)
+            if cells.slotEffectCount > 0 && round > 0 {
+                var residual = [Double](repeating: 0, count: cells.slotEffectCount)
+                var weight = [Double](repeating: 0, count: cells.slotEffectCount)
+                for c in 0..<cells.cellCount where cells.slotEffect[c] >= 0 {
+                    residual[cells.slotEffect[c]] += counts.weightedLogSums[c] - cells.weights[c] * smooth[c]
+                    weight[cells.slotEffect[c]] += cells.weights[c]
+                }
+                effects = zip(residual, weight).map { $0 / ($1 + slotPriorWeight) }
+                offsets = cells.slotEffect.map { $0 >= 0 ? effects[$0] : 0 }
+            }
             var rss = 0.0
             for c in 0..<cells.cellCount {
-                rss += counts.weightedLogSquares[c] - 2 * m[c] * counts.weightedLogSums[c] + m[c] * m[c] * cells.weights[c]
+                let m = smooth[c] + offsets[c]
+                rss += counts.weightedLogSquares[c] - 2 * m * counts.weightedLogSums[c] + m * m * cells.weights[c]
             }
             sigma2 = max(rss / totalWeight, 1e-6)
-            information = system.matrix
         }
-        let sigma = sigma2.squareRoot()
-        var fit = SeasonalFit(family: .logNormal, coefficients: beta, sigma: sigma)
+        var fit = SeasonalFit(family: .logNormal, coefficients: beta + effects, sigma: sigma2.squareRoot())
         fit.levelVariance = sigma2 * (try levelVariance(information: information, cells: cells))
         return fit
     }
@@ -137,30 +192,32 @@ public enum SeasonalFitter {
     /// step solves `(Xᵀ Ω X + λD) β' = Xᵀ (Ω η + r) + λD β₀` with Ω = Wμ/(1+αμ),
     /// r = (S − Wμ)/(1+αμ), D = diag(0, 1, …, 1), by Cholesky.
     static func fitMean(
-        beta start: [Double], alpha: Double, cells: SeasonalCells, counts: CountryCellCounts, shape: ShapePrior
+        beta start: [Double], alpha: Double, offsets: [Double], cells: SeasonalCells, counts: CountryCellCounts,
+        shape: ShapePrior
     ) throws -> MeanStep {
         var beta = start
-        var objective = penalisedLogLikelihood(beta, alpha, cells, counts, shape)
+        var objective = penalisedLogLikelihood(beta, alpha, offsets, cells, counts, shape)
         var system = (matrix: Matrix(rows: 0, columns: 0), rhs: [Double]())
         for iteration in 1...maxIterations {
-            let eta = cellMeans(beta, cells)
+            let eta = linearPredictors(beta, offsets, cells)
             var omega = [Double](repeating: 0, count: cells.cellCount)
             var response = [Double](repeating: 0, count: cells.cellCount)
             for c in 0..<cells.cellCount {
                 let mu = exp(eta[c])
                 let denominator = 1 + alpha * mu
                 omega[c] = cells.weights[c] * mu / denominator
-                response[c] = omega[c] * eta[c] + (counts.weightedSums[c] - cells.weights[c] * mu) / denominator
+                // The working response excludes the offset: the system solves for Xβ only.
+                response[c] = omega[c] * (eta[c] - offsets[c]) + (counts.weightedSums[c] - cells.weights[c] * mu) / denominator
             }
             system = weightedSystem(
                 cells: cells, cellWeights: omega, responses: response, penalty: shape.precision, prior: shape.mean)
             var proposal = try LAPACK.solvePositiveDefinite(system.matrix, system.rhs)
-            var next = penalisedLogLikelihood(proposal, alpha, cells, counts, shape)
+            var next = penalisedLogLikelihood(proposal, alpha, offsets, cells, counts, shape)
             // Step halving keeps IRLS from overshooting where a cell's mean is near zero.
             var halvings = 0
             while !(next >= objective - 1e-12 * abs(objective)) && halvings < 30 {
                 for j in proposal.indices { proposal[j] = 0.5 * (proposal[j] + beta[j]) }
-                next = penalisedLogLikelihood(proposal, alpha, cells, counts, shape)
+                next = penalisedLogLikelihood(proposal, alpha, offsets, cells, counts, shape)
                 halvings += 1
             }
             let change = abs(next - objective) / max(1, abs(objective))
@@ -194,9 +251,10 @@ public enum SeasonalFitter {
     /// Σ_c [S η − (S + rW) log(r + μ)] for NB2 (r = 1/α), Σ_c [S η − W μ] for Poisson,
     /// minus the shape penalty; the terms that do not depend on β are left out.
     static func penalisedLogLikelihood(
-        _ beta: [Double], _ alpha: Double, _ cells: SeasonalCells, _ counts: CountryCellCounts, _ shape: ShapePrior
+        _ beta: [Double], _ alpha: Double, _ offsets: [Double], _ cells: SeasonalCells, _ counts: CountryCellCounts,
+        _ shape: ShapePrior
     ) -> Double {
-        let eta = cellMeans(beta, cells)
+        let eta = linearPredictors(beta, offsets, cells)
         var total = 0.0
         for c in 0..<cells.cellCount {
             let s = counts.weightedSums[c]

@@ -15,8 +15,6 @@ public struct ModelMetadata: Codable, Equatable, Sendable {
     /// Feature layout: the names of the coefficient rows.
     public var columns: [String]
     public var options: TrainingOptions
-    /// How the logs were read (formats, GeoIP source, field mapping), when the trainer knows.
-    public var reader: ReaderOptions?
 }
 
 /// A fitted model: immutable, complete, and what the scorer needs and nothing more.

@@ -22,9 +22,16 @@ public struct Trainer: Sendable {
     }
 
     public func train(
-        _ table: CountTable, reader: ReaderOptions? = nil, progress: (String) -> Void = { _ in }
+        _ table: CountTable, progress: (String) -> Void = { _ in }
     ) throws -> TrainedModel {
         try options.validate()
+        // Slot effects need one column per slot of the day, which the bucket span decides.
+        var resolved = options
+        resolved.design.slotsPerDay = options.slotEffects ? table.bucketSpan.bucketsPerDay : 0
+        return try Trainer(options: resolved).trainResolved(table, progress: progress)
+    }
+
+    func trainResolved(_ table: CountTable, progress: (String) -> Void) throws -> TrainedModel {
         let clock = try LocalClock(identifier: options.timeZone)
         guard let range = table.bucketRange, !table.counts.isEmpty else {
             throw GeoSpikeError(.badData, "no events with a country to train on: check --format and the summary above")
@@ -80,7 +87,7 @@ public struct Trainer: Sendable {
             toolVersion: Self.toolVersion, bucketSpanSeconds: span.seconds, timeZone: options.timeZone,
             trainingStart: Timestamp.iso8601(range.lowerBound), trainingEnd: Timestamp.iso8601(range.upperBound),
             trainingBuckets: buckets, trainingEvents: table.counts.values.reduce(0, +),
-            columns: options.design.columnNames, options: options, reader: reader)
+            columns: options.design.columnNames, options: options)
         return TrainedModel(
             metadata: metadata, countries: countries, coefficients: coefficients,
             pooledCoefficients: final.pooled,
@@ -127,8 +134,10 @@ public struct Trainer: Sendable {
         // The pooled shape: all traffic together, nearly unpenalised.
         let pooledFit = try SeasonalFitter.fitCounts(
             family: .poisson, cells: cells, counts: CountryCellCounts(counts: pooledCounts, cells: cells),
-            shape: .none(columns: options.design.columnCount))
-        let shape = ShapePrior(mean: pooledFit.coefficients, precision: 1 / (options.shapePriorSD * options.shapePriorSD))
+            shape: .none(columns: options.design.smoothColumnCount))
+        let shape = ShapePrior(
+            mean: Array(pooledFit.coefficients.prefix(options.design.smoothColumnCount)),
+            precision: 1 / (options.shapePriorSD * options.shapePriorSD))
         // The pooled dispersion: the median over countries with enough data to know theirs.
         var richDispersions: [Double] = []
         for country in data.keys.sorted() {
@@ -223,10 +232,12 @@ public struct Trainer: Sendable {
         let prior = Self.newCountryPrior(series: series.mapValues { $0.filter { $0.key <= fitEnd } }, buckets: fitBuckets)
         let known = Set(countries)
         for (country, counts) in buckets where !known.contains(country) {
-            var window = [Double](repeating: 0, count: heldOutStarts.count)
-            for (i, y) in counts { window[i] = Double(y) }
-            for i in heldOutStarts.indices where window[i] > 0 {
-                log10Probabilities.append(prior.logUpperTail(actual: window[i]) / log(10))
+            var actual = [Double](repeating: 0, count: heldOutStarts.count)
+            for (i, y) in counts { actual[i] = Double(y) }
+            let occupancy = MultiBucketTest.logOccupancyTails(
+                actual: actual, nonZeroProbability: prior.nonZeroProbability, window: options.multiBucketWindow)
+            for i in heldOutStarts.indices where actual[i] > 0 {
+                log10Probabilities.append(min(prior.logUpperTail(actual: actual[i]), occupancy[i]) / log(10))
             }
         }
         let days = Double(heldOutStarts.count) / Double(span.bucketsPerDay)
@@ -236,21 +247,15 @@ public struct Trainer: Sendable {
     /// Held-out log10 probabilities of one country, single- and multi-bucket combined as the
     /// scorer combines them.
     func heldOutLog10Probabilities(model: CountryModel, eta: [Double], counts: [Int: Int], n: Int) -> [Double] {
-        var result: [Double] = []
-        result.reserveCapacity(n)
-        let window = options.multiBucketWindow
-        for i in 0..<n {
-            let actual = Double(counts[i] ?? 0)
-            let single = model.logUpperTail(actual: actual, linearPredictor: eta[i])
-            var sum = WindowSum()
-            for k in max(0, i - window + 1)...i {
-                sum.add(
-                    expected: model.expectedCount(linearPredictor: eta[k]),
-                    variance: model.variance(linearPredictor: eta[k]), actual: Double(counts[k] ?? 0))
-            }
-            result.append(min(single, sum.logUpperTail) / log(10))
+        var actual = [Double](repeating: 0, count: n)
+        for (i, y) in counts { actual[i] = Double(y) }
+        let expected = eta.map { model.expectedCount(linearPredictor: $0) }
+        let variance = eta.map { model.variance(linearPredictor: $0) }
+        let multi = MultiBucketTest.logUpperTails(
+            actual: actual, expected: expected, variance: variance, window: options.multiBucketWindow)
+        return (0..<n).map { i in
+            min(model.logUpperTail(actual: actual[i], linearPredictor: eta[i]), multi[i]) / log(10)
         }
-        return result
     }
 
     /// Held-out counts per country by held-out bucket index.
@@ -270,11 +275,12 @@ public struct Trainer: Sendable {
     static func newCountryPrior(series: [CountryCode: [Int64: Int]], buckets: Int) -> NewCountryPrior {
         var nonZeroFractions: [Double] = []
         var sizes: [Double] = []
-        for counts in series.values {
+        for country in series.keys.sorted() {
+            guard let counts = series[country] else { continue }
             let events = counts.values.reduce(0, +)
             guard Double(events) / Double(buckets) < sparseRate, !counts.isEmpty else { continue }
             nonZeroFractions.append(Double(counts.count) / Double(buckets))
-            sizes += counts.values.map { Double($0 - 1) }
+            sizes += counts.keys.sorted().compactMap { counts[$0].map { Double($0 - 1) } }
         }
         guard !nonZeroFractions.isEmpty else { return .fallback }
         nonZeroFractions.sort()

@@ -8,6 +8,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// IANA name of the organisation's time zone; seasonality follows its wall clock.
     public var timeZone: String = "UTC"
     public var design: SeasonalDesign = SeasonalDesign()
+    /// Give every local slot of the day (weekday and weekend) its own shrunken effect on
+    /// top of the smooth shape: nightly jobs and other sharp, regular bursts.
+    public var slotEffects: Bool = true
     /// Families the trainer may choose from, per country, by held-out likelihood.
     public var families: [CountFamily] = CountFamily.allCases
     /// Recency weighting: a bucket this many days older than the end of training counts half.

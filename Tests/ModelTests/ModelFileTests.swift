@@ -32,7 +32,8 @@ struct ModelFileTests {
     @Test func sameDataSameBytes() throws {
         let a = try ModelFile.encode(try Self.model())
         let b = try ModelFile.encode(try Self.model())
-        #expect(a == b)
+        let firstDifference = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        #expect(a.count == b.count && firstDifference == nil, "model bytes differ from offset \(firstDifference ?? -1)")
         #expect(Array(a.prefix(8)) == Array("GEOSPIKE".utf8))
     }
 

@@ -1,0 +1,79 @@
+import GeoSpikeNumerics
+
+/// The multi-bucket test: is the traffic of the last few buckets, together, too high?
+///
+/// A botnet that doubles a country's traffic for hours never makes one bucket improbable,
+/// but the sum over a window does. The sum of NB counts with different means is not NB;
+/// it is approximated by the NB with the sum's mean and variance (moment matching), which
+/// is close in the upper tail.
+///
+/// Two rules keep the test about *sustained* excess rather than echoes of a burst:
+/// - a bucket is tested only when its own count is more than one standard deviation above
+///   its expected count, so the ordinary buckets after a burst are not flagged for the
+///   burst's sake;
+/// - earlier buckets enter the window capped at `expected + 4·sd`, so one huge bucket
+///   cannot carry the window for the next three hours (the single-bucket test already
+///   judged it).
+public enum MultiBucketTest {
+    /// Standard deviations above the mean at which an earlier bucket's count is capped.
+    static let capDeviations = 4.0
+
+    /// log P(window sum ≥ observed window sum) for each bucket of one country's series,
+    /// 0 where the bucket is not clearly above its expected count.
+    public static func logUpperTails(actual: [Double], expected: [Double], variance: [Double], window: Int)
+        -> [Double]
+    {
+        let n = actual.count
+        precondition(expected.count == n && variance.count == n && window >= 1)
+        var capped = [Double](repeating: 0, count: n)
+        for k in 0..<n { capped[k] = min(actual[k], expected[k] + capDeviations * variance[k].squareRoot()) }
+        var sums = [Double](repeating: 0, count: n)
+        var means = [Double](repeating: 1, count: n)
+        var dispersions = [Double](repeating: 0, count: n)
+        var tested = [Bool](repeating: false, count: n)
+        var cappedSum = 0.0
+        var meanSum = 0.0
+        var varianceSum = 0.0
+        for i in 0..<n {
+            cappedSum += capped[i]
+            meanSum += expected[i]
+            varianceSum += variance[i]
+            if i >= window {
+                cappedSum -= capped[i - window]
+                meanSum -= expected[i - window]
+                varianceSum -= variance[i - window]
+            }
+            guard actual[i] > expected[i] + variance[i].squareRoot(), meanSum > 0 else { continue }
+            tested[i] = true
+            sums[i] = (cappedSum - capped[i] + actual[i]).rounded()
+            means[i] = meanSum
+            let excess = varianceSum - meanSum
+            dispersions[i] = excess > 1e-9 * meanSum ? excess / (meanSum * meanSum) : 0
+        }
+        var result = CountTails.negativeBinomialLogSurvival(atLeast: sums, means: means, dispersions: dispersions)
+        for i in 0..<n where !tested[i] { result[i] = 0 }
+        return result
+    }
+
+    /// The multi-bucket test for a country never seen in training: how unlikely it is that
+    /// so many buckets of the window have any traffic at all, when each has traffic with
+    /// probability π. Persistent beaconing to a new country shows here long before its
+    /// volume does: m non-empty buckets out of w have probability about C(w, m)·πᵐ.
+    ///
+    /// ```
+    /// P(X ≥ m) = I_π(m, w − m + 1),   X ~ Binomial(w, π)
+    /// ```
+    public static func logOccupancyTails(actual: [Double], nonZeroProbability pi: Double, window: Int) -> [Double] {
+        var result = [Double](repeating: 0, count: actual.count)
+        var occupied = 0
+        for i in actual.indices {
+            occupied += actual[i] > 0 ? 1 : 0
+            if i >= window { occupied -= actual[i - window] > 0 ? 1 : 0 }
+            guard actual[i] > 0 else { continue }
+            let w = Double(min(i + 1, window))
+            let m = Double(occupied)
+            result[i] = SpecialFunctions.logRegularizedBeta(pi, a: m, b: w - m + 1)
+        }
+        return result
+    }
+}

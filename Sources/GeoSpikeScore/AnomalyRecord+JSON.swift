@@ -1,0 +1,42 @@
+import GeoSpikeIngest
+
+extension AnomalyRecord {
+    /// The record as one NDJSON line, fields in DESIGN.md's order.
+    public var jsonLine: String {
+        var json = JSONLine()
+        json.add("record_id", recordID)
+        json.add("model_id", modelID)
+        json.add("timestamp", Timestamp.iso8601(bucketStart))
+        json.add("bucket_span", bucketSpan)
+        json.add("country", country)
+        json.add("country_name", countryName)
+        json.add("actual", actual)
+        json.add("typical", (typical * 1e4).rounded() / 1e4)
+        json.add("probability", probability)
+        json.add("log10_probability", (log10Probability * 1e4).rounded() / 1e4)
+        json.add("record_score", (recordScore * 1e3).rounded() / 1e3)
+        json.add("raw_score", (rawScore * 1e3).rounded() / 1e3)
+        json.add("severity", severity)
+        json.add("alert", alert)
+        json.add("family", family)
+        json.add("multi_bucket_impact", (multiBucketImpact * 100).rounded() / 100)
+        json.add("first_seen", firstSeen)
+        json.add("interim", interim)
+        json.addRaw("influencers", influencersJSON)
+        return json.string
+    }
+
+    var influencersJSON: String {
+        var fields = JSONLine()
+        for (field, values) in influencers {
+            let list = values.map { v -> String in
+                var item = JSONLine()
+                item.add("value", v.value)
+                item.add("count", v.count)
+                return item.string
+            }
+            fields.addRaw(field, "[" + list.joined(separator: ",") + "]")
+        }
+        return fields.string
+    }
+}

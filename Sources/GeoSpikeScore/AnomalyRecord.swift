@@ -1,0 +1,46 @@
+/// One scored (bucket, country): the scorer's output, one JSON object per line.
+///
+/// Field names follow Elastic's anomaly records where they exist (`record_score`,
+/// `typical`, `actual`, `multi_bucket_impact`), so that people and tools used to the
+/// reference system find them where they expect.
+public struct AnomalyRecord: Equatable, Sendable {
+    public struct InfluencerValue: Equatable, Sendable {
+        public var value: String
+        public var count: Int
+    }
+
+    public var recordID: String
+    public var modelID: String
+    /// Bucket start, Unix seconds (UTC).
+    public var bucketStart: Int64
+    public var bucketSpan: Int64
+    public var country: String
+    public var countryName: String
+    public var actual: Int
+    /// Expected count at this bucket (the seasonal mean).
+    public var typical: Double
+    /// Calibrated probability of a count at least this large (single or sustained).
+    public var probability: Double
+    /// log10 of that probability, which stays meaningful where `probability` underflows.
+    public var log10Probability: Double
+    public var recordScore: Double
+    /// Elastic's raw score of the uncalibrated probability.
+    public var rawScore: Double
+    public var severity: String
+    public var alert: Bool
+    public var family: String
+    /// −5…5: how much of the anomaly is a sustained rise over the multi-bucket window (+)
+    /// rather than this bucket alone (−).
+    public var multiBucketImpact: Double
+    /// The country had no traffic in training: judged by the new-country prior.
+    public var firstSeen: Bool
+    /// The bucket was not complete when scored; it never alerts.
+    public var interim: Bool
+    /// Top values per influencer field (ECS names), largest first.
+    public var influencers: [(field: String, values: [InfluencerValue])]
+
+    public static func == (lhs: AnomalyRecord, rhs: AnomalyRecord) -> Bool {
+        lhs.recordID == rhs.recordID && lhs.actual == rhs.actual && lhs.recordScore == rhs.recordScore
+            && lhs.alert == rhs.alert && lhs.interim == rhs.interim && lhs.typical == rhs.typical
+    }
+}
