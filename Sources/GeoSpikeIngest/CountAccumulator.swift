@@ -16,7 +16,9 @@ struct CountAccumulator {
     private var counts: [Int] = []
     private var lastKey = Int64.min
     private var lastCell = 0
-    // Slot (cell, field, i) lives at (cell * fieldCount + field) * capacity + i.
+    // The slots of group (cell, field) start at groupBase[cell * fieldCount + field], or
+    // the group has none yet: a field that a format never carries costs nothing.
+    private var groupBase: [Int32] = []
     private var slotHash: [UInt64] = []
     private var slotCount: [Int] = []
     private var slotError: [Int] = []
@@ -58,11 +60,7 @@ struct CountAccumulator {
             keys.append(CellKey(bucketStart: bucketStart, country: country))
             counts.append(0)
             if capacity > 0 {
-                let slots = Self.fieldCount * capacity
-                slotHash.append(contentsOf: repeatElement(0, count: slots))
-                slotCount.append(contentsOf: repeatElement(0, count: slots))
-                slotError.append(contentsOf: repeatElement(0, count: slots))
-                slotValue.append(contentsOf: repeatElement("", count: slots))
+                groupBase.append(contentsOf: repeatElement(-1, count: Self.fieldCount))
                 slotsUsed.append(contentsOf: repeatElement(0, count: Self.fieldCount))
             }
         }
@@ -79,7 +77,14 @@ struct CountAccumulator {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in value { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
         let group = cell * Self.fieldCount + field
-        let base = group * capacity
+        if groupBase[group] < 0 {
+            groupBase[group] = Int32(slotHash.count)
+            slotHash.append(contentsOf: repeatElement(0, count: capacity))
+            slotCount.append(contentsOf: repeatElement(0, count: capacity))
+            slotError.append(contentsOf: repeatElement(0, count: capacity))
+            slotValue.append(contentsOf: repeatElement("", count: capacity))
+        }
+        let base = Int(groupBase[group])
         let used = Int(slotsUsed[group])
         for i in base..<(base + used) where slotHash[i] == hash && Self.equal(slotValue[i], value) {
             slotCount[i] += 1
@@ -130,7 +135,7 @@ struct CountAccumulator {
             tallies.reserveCapacity(Self.fieldCount)
             for field in 0..<Self.fieldCount {
                 let group = cell * Self.fieldCount + field
-                let base = group * capacity
+                let base = Int(groupBase[group])
                 let entries = (base..<(base + Int(slotsUsed[group]))).map {
                     InfluencerTally.Entry(value: slotValue[$0], count: slotCount[$0], error: slotError[$0])
                 }

@@ -69,8 +69,17 @@ extension UnsafeBufferPointer where Element == UInt8 {
         case 1: return self[0] == UInt8(ascii: "-")
         case 2: return (self[0] == UInt8(ascii: "?") && self[1] == UInt8(ascii: "?")) || (self[0] == UInt8(ascii: "-") && self[1] == UInt8(ascii: "-"))
         default:
-            let lowered = String(decoding: self, as: UTF8.self).lowercased()
-            return lowered == "(empty)" || lowered == "null" || lowered == "unknown" || lowered == "n/a" || lowered == "none"
+            guard count <= 7 else { return false }
+            // Compared byte by byte, lower-cased: CSV rows ask this for every column.
+            for word in ["(empty)", "null", "unknown", "n/a", "none"] where word.utf8.count == count {
+                var same = true
+                for (byte, expected) in zip(self, word.utf8) where byte | 0x20 != expected | 0x20 {
+                    same = false
+                    break
+                }
+                if same { return true }
+            }
+            return false
         }
     }
 }
