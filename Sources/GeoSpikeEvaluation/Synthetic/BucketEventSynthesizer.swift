@@ -16,13 +16,7 @@ struct BucketEventSynthesizer {
         self.traffic = traffic
         let kinds: [SyntheticHost.Kind] = [.windowsWorkstation, .macLaptop, .linuxServer]
         applications = kinds.map(ApplicationCatalog.applications(for:))
-        cumulativeApplications = applications.map { apps in
-            var running = 0.0
-            return apps.map {
-                running += $0.weight
-                return running
-            }
-        }
+        cumulativeApplications = applications.map { $0.map(\.weight).runningTotals }
     }
 
     /// The bucket's events in time order.
@@ -168,12 +162,7 @@ struct BucketEventSynthesizer {
         if app.endpoints.count <= 1 {
             endpoint = app.endpoints.first ?? NetworkApplication.https
         } else {
-            var running = 0.0
-            let cumulative = app.endpoints.map {
-                running += $0.weight
-                return running
-            }
-            endpoint = app.endpoints[rng.pick(cumulative: cumulative)]
+            endpoint = app.endpoints[rng.pick(cumulative: app.endpoints.map(\.weight).runningTotals)]
         }
         let kind = traffic.hosts.hosts[host].kind
         let sourcePort = kind == .windowsWorkstation ? 49_152 + rng.index(below: 16_384) : 32_768 + rng.index(below: 28_232)
@@ -235,11 +224,5 @@ struct BucketEventSynthesizer {
         InternalService(name: "dns", port: 53, transport: .udp, network: 3, weight: 6, windowsProcess: "svchost.exe", otherProcess: "systemd-resolved"),
     ]
 
-    private static let internalCumulative: [Double] = {
-        var running = 0.0
-        return internalServices.map {
-            running += $0.weight
-            return running
-        }
-    }()
+    private static let internalCumulative = internalServices.map(\.weight).runningTotals
 }

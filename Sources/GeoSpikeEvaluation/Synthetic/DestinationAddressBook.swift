@@ -28,12 +28,8 @@ struct DestinationAddressBook: Sendable {
             let v6 = CountryAddressRanges.ipv6[country.code] ?? []
             var entry = CountryAddresses(v4: v4, v6: v6, popular: [], cumulativePopularity: [])
             let count = max(1, popularCount(country))
-            var running = 0.0
-            for i in 0..<count {
-                entry.popular.append(Self.randomAddress(in: entry, &rng))
-                running += 1 / Double(i + 1)
-                entry.cumulativePopularity.append(running)
-            }
+            for _ in 0..<count { entry.popular.append(Self.randomAddress(in: entry, &rng)) }
+            entry.cumulativePopularity = (0..<count).map { 1 / Double($0 + 1) }.runningTotals
             byCountry[country] = entry
         }
     }

@@ -49,11 +49,7 @@ struct HostInventory: Sendable {
                     userName: nil, activity: rng.logNormal(mu: 0.3, sigma: 0.5)))
         }
         self.hosts = hosts
-        var running = 0.0
-        cumulativeActivity = hosts.map {
-            running += $0.activity
-            return running
-        }
+        cumulativeActivity = hosts.map(\.activity).runningTotals
         backupHost = backup
     }
 

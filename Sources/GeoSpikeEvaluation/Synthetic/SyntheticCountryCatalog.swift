@@ -28,7 +28,7 @@ enum SyntheticCountryCatalog {
         case "US", "CA", "MX", "PA", "BZ": return "North America"
         case "BR", "AR", "CL", "CO", "VE": return "South America"
         case "JP", "SG", "IN", "KR", "HK", "IL", "TW", "TR", "AE", "TH", "MY", "ID", "VN", "PH", "SA",
-            "KZ", "IR", "UZ", "AM", "GE", "AZ", "KG", "BD", "PK", "CY":
+            "KZ", "IR", "UZ", "AM", "GE", "AZ", "KG", "BD", "PK":
             return "Asia"
         case "AU", "NZ": return "Oceania"
         case "ZA", "EG", "KE", "NG", "SC": return "Africa"
