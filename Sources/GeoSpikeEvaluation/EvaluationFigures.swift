@@ -44,17 +44,19 @@ public enum EvaluationFigures {
 
     /// Clean alerts per day against the threshold, observed and predicted.
     public static func alertsPerDay(_ backtest: BacktestResult) -> LineChart {
-        let floor = backtest.days > 0 ? 0.5 / backtest.days : 0.01
+        // One alert over the whole history is the smallest non-zero rate; zero is drawn at the
+        // bottom, which sits low enough to show the prediction fall past the threshold.
+        let floor = min(1e-3, backtest.days > 0 ? 0.2 / backtest.days : 1e-3)
         let curve = backtest.curve
-        let observed = curve.map { max($0.alertsPerDay, floor / 2) }
+        let observed = curve.map { max($0.alertsPerDay, floor) }
         let top = max(curve.map(\.alertsPerDay).max() ?? 1, curve.map(\.predictedPerDay).max() ?? 1)
         var chart = LineChart(
             title: "Alerts per day on clean history against the threshold",
             x: ChartAxis(title: "record_score threshold", lower: 0, upper: 100),
-            y: ChartAxis(title: "alerts per day (log scale)", lower: floor / 2, upper: top * 1.5, scale: .log10),
+            y: ChartAxis(title: "alerts per day (log scale)", lower: floor, upper: top * 1.5, scale: .log10),
             series: [
                 ChartSeries(
-                    name: "observed (below \(FixedFormat.significant(floor)) = none)", color: ChartSeries.palette[0],
+                    name: "observed (none: at the bottom)", color: ChartSeries.palette[0],
                     xs: curve.map(\.threshold), ys: observed, style: .step),
                 ChartSeries(
                     name: "predicted by the model", color: ChartSeries.palette[1], xs: curve.map(\.threshold),
@@ -87,7 +89,7 @@ public enum EvaluationFigures {
         let floor = pow(10, (log10(lowest) - 0.5).rounded(.down))
         var chart = LineChart(
             title: "ROC: injected spikes caught against clean false positives",
-            x: ChartAxis(title: "false-positive rate per country-bucket (log scale)", lower: floor, upper: 1, scale: .log10),
+            x: ChartAxis(title: "false-positive rate per country-bucket (log scale; 0 at the left edge)", lower: floor, upper: 1, scale: .log10),
             y: ChartAxis(title: "fraction of spikes caught", lower: 0, upper: 1),
             series: [
                 ChartSeries(
@@ -130,7 +132,7 @@ public enum EvaluationFigures {
         var chart = LineChart(
             title: "Calibration: exceedances of probability levels on clean history",
             x: ChartAxis(title: "expected country-buckets with p ≤ level (N·p, log scale)", lower: low, upper: high, scale: .log10),
-            y: ChartAxis(title: "observed country-buckets (log scale)", lower: low, upper: high, scale: .log10),
+            y: ChartAxis(title: "observed (log scale; 0 at the bottom)", lower: low, upper: high, scale: .log10),
             series: [
                 ChartSeries(
                     name: "calibrated (one dot per level 1e-1 .. 1e-6)", color: ChartSeries.palette[0],

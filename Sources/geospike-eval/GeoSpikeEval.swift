@@ -9,6 +9,12 @@ struct GeoSpikeEval: ParsableCommand {
         subcommands: [
             SynthCommand.self,
             CountsCommand.self,
+            BacktestCommand.self,
+            InjectCommand.self,
+            WalkForwardCommand.self,
+            LabelsCommand.self,
+            CalibrationCommand.self,
+            ReportCommand.self,
         ]
     )
 }

@@ -65,17 +65,23 @@ public struct ChartAxis: Sendable {
         return ticks
     }
 
-    /// One tick per power of ten in range.
+    /// One tick per power of ten in range; over less than two decades also 2 and 5 times
+    /// each power, so that a short log axis still has several labels.
     static func decadeTicks(_ lower: Double, _ upper: Double) -> [Tick] {
-        let first = Int(ceil(log10(lower) - 1e-9))
+        let first = Int(floor(log10(lower) + 1e-9))
         let last = Int(floor(log10(upper) + 1e-9))
-        guard first <= last else { return [] }
+        let multiples: [Double] = last - first < 2 ? [1, 2, 5] : [1]
         let stride = max(1, (last - first + 1) / 7 + 1)
-        return Swift.stride(from: first, through: last, by: stride).map { k in
-            let v = pow(10, Double(k))
-            let label = (-3...4).contains(k) ? FixedFormat.decimal(v, max(0, -k)) : "1e\(k)"
-            return Tick(value: v, label: label)
+        var ticks: [Tick] = []
+        for k in Swift.stride(from: first, through: last, by: stride) {
+            for m in multiples {
+                let v = m * pow(10, Double(k))
+                guard v >= lower * (1 - 1e-9), v <= upper * (1 + 1e-9) else { continue }
+                let label = (-3...4).contains(k) ? FixedFormat.decimal(v, max(0, -k)) : (m == 1 ? "1e\(k)" : "\(Int(m))e\(k)")
+                ticks.append(Tick(value: v, label: label))
+            }
         }
+        return ticks
     }
 
     /// A time axis over bucket starts: ticks at local midnights (labelled with the local
