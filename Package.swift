@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "geospike-eval",
             dependencies: [
-                "GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore", "GeoSpikeEvaluation",
+                "GeoSpikeNumerics", "GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore", "GeoSpikeEvaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

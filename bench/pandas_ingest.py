@@ -11,7 +11,7 @@ The semantics follow DESIGN.md and the ingest contract, so the output can be com
 byte for byte with `geospike-eval counts`:
 - an event counts when `event.category` (string or list) contains `network` or is absent;
 - events whose `process.name` is elastic-agent, metricbeat, filebeat, packetbeat or
-  winlogbeat (with or without `.exe`) are dropped, as Elastic's datafeed does;
+  winlogbeat (any case, with or without `.exe`) are dropped, as Elastic's datafeed does;
 - country: `destination.geo.country_iso_code`, else `destination.geo.country_name`
   mapped to its ISO code (pycountry), else the destination IP looked up in Debian's
   tor-geoipdb range tables (`??` and addresses outside every range have no country);
@@ -34,7 +34,6 @@ import pandas as pd
 import pycountry
 
 EXCLUDED_PROCESSES = {"elastic-agent", "metricbeat", "filebeat", "packetbeat", "winlogbeat"}
-EXCLUDED_PROCESSES |= {name + ".exe" for name in EXCLUDED_PROCESSES}
 
 # Spellings that GeoIP databases and Elastic's geoip processor emit but pycountry's
 # name/official_name/common_name do not know.
@@ -183,7 +182,8 @@ class Counts:
         network = column(frame, "event.category").map(is_network).astype(bool)
         self.summary["not_network"] += int((~network).sum())
         process = column(frame, "process.name")
-        excluded = network & process.isin(EXCLUDED_PROCESSES)
+        names = process.where(process.map(lambda p: isinstance(p, str)), "").str.lower()
+        excluded = network & names.str.removesuffix(".exe").isin(EXCLUDED_PROCESSES)
         self.summary["excluded_process"] += int(excluded.sum())
         keep = network & ~excluded
         frame, times = frame[keep], times[keep]

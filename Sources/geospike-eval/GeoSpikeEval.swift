@@ -15,6 +15,7 @@ struct GeoSpikeEval: ParsableCommand {
             LabelsCommand.self,
             CalibrationCommand.self,
             ReportCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,221 @@
+import ArgumentParser
+import Foundation
+import GeoSpikeEvaluation
+import GeoSpikeIngest
+import GeoSpikeModel
+import GeoSpikeNumerics
+import GeoSpikeScore
+
+/// `geospike-eval bench`: the cost per operation of the hot loops, for `bench/run.py`.
+///
+/// Times the ECS reader, GeoIP lookups, the count tails and the scoring kernel on
+/// deterministic synthetic input. Each number is the best of `--rounds` runs, the one
+/// least disturbed by the rest of the machine. Benchmarks only: no test depends on them.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the hot loops: ECS reader, GeoIP lookup, count tails, scoring kernel (ns per operation).",
+        discussion: """
+            Generates synthetic traffic (the same generator as `synth`, fixed seed), reads it back, \
+            looks up addresses in Debian's tor-geoipdb tables, and trains and scores a model on it. \
+            Pin OPENBLAS_NUM_THREADS=1 for per-core numbers. `make bench` records the output in \
+            bench/RESULTS.md.
+            """)
+
+    /// One benchmark's result.
+    struct Result: Codable {
+        var name: String
+        var nanosecondsPerOperation: Double
+        /// What one operation is.
+        var unit: String
+        /// `ingest`, `geoip`, `special-functions`, `scoring-kernel` or `training`.
+        var kind: String
+    }
+
+    @Flag(help: "Print JSON (as bench/run.py reads it) instead of a table.")
+    var json = false
+
+    @Option(help: "Rounds per benchmark; the best round is reported.")
+    var rounds = 5
+
+    @Option(help: "Days of synthetic traffic to train on; the scoring batch is the day after.")
+    var days = 28
+
+    @Option(help: "Megabytes of generated ECS NDJSON to read in the ingest benchmark.")
+    var ingestMegabytes = 64
+
+    func validate() throws {
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1 (got \(rounds)).") }
+        guard days >= 14 else {
+            throw ValidationError("--days must be at least 14: the trainer holds out a week (got \(days)).")
+        }
+        guard ingestMegabytes >= 1 else {
+            throw ValidationError("--ingest-megabytes must be at least 1 (got \(ingestMegabytes)).")
+        }
+    }
+
+    func run() throws {
+        try GeoSpikeError.exitingOnError(command: "geospike-eval bench") {
+            var results: [Result] = []
+            results += try ingestBenchmarks()
+            results += try geoIPBenchmarks()
+            results += NumericsBenchmark.run(rounds: rounds).map {
+                Result(name: $0.name, nanosecondsPerOperation: $0.nanosecondsPerCall, unit: "one tail", kind: "special-functions")
+            }
+            results += try modelBenchmarks()
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            } else {
+                let width = results.map(\.name.count).max() ?? 0
+                for r in results {
+                    let name = r.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                    print("\(name)  \(String(format: "%12.1f", r.nanosecondsPerOperation)) ns  per \(r.unit)")
+                }
+            }
+        }
+    }
+
+    /// Best wall time of `rounds` calls of `body`, in nanoseconds.
+    private func bestNanoseconds(_ body: () throws -> Void) rethrows -> Double {
+        let clock = ContinuousClock()
+        var best = Duration.seconds(Int64.max)
+        for _ in 0..<rounds {
+            best = min(best, try clock.measure(body))
+        }
+        let (seconds, attoseconds) = best.components
+        return Double(seconds) * 1e9 + Double(attoseconds) * 1e-9
+    }
+
+    /// The whole ECS reader, file to count table (line splitting, the byte scanner,
+    /// timestamps, country resolution, the table), on the ingest module's generated
+    /// Packetbeat-like file: per line, with the rate per byte in the unit.
+    private func ingestBenchmarks() throws -> [Result] {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("geospike-bench-\(ProcessInfo.processInfo.processIdentifier).ndjson").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try IngestBenchmark.writeECS(path: path, megabytes: ingestMegabytes, seed: 8)
+        var results: [Result] = []
+        for capacity in [0, 16] {
+            var options = ReaderOptions()
+            options.format = .ecs
+            options.influencerCapacity = capacity
+            var best: IngestBenchmark.Result?
+            for _ in 0..<rounds {
+                let run = try IngestBenchmark.measure(path: path, options: options)
+                if best.map({ run.seconds < $0.seconds }) ?? true { best = run }
+            }
+            guard let best, best.lines > 0 else { continue }
+            let label = capacity == 0 ? "counts only, as `counts`" : "with top-\(capacity) influencer tallies"
+            results.append(Result(
+                name: "ECS reader → count table (\(label))",
+                nanosecondsPerOperation: best.seconds * 1e9 / Double(best.lines),
+                unit: String(
+                    format: "line (%.0f MB/s, %.0f-byte lines)", best.megabytesPerSecond,
+                    Double(best.bytes) / Double(best.lines)),
+                kind: "ingest"))
+        }
+        return results
+    }
+
+    /// Address parsing and binary search in Debian's tor-geoipdb tables.
+    private func geoIPBenchmarks() throws -> [Result] {
+        let directory = GeoIPResolver.torDirectory
+        guard FileManager.default.fileExists(atPath: directory + "/geoip") else {
+            throw GeoSpikeError(.noInput, "\(directory)/geoip is missing; install tor-geoipdb (make deps)")
+        }
+        var results: [Result] = []
+        for file in ["geoip", "geoip6"] {
+            var best = Double.infinity, ranges = 0
+            for _ in 0..<rounds {
+                let load = try IngestBenchmark.torLoadSeconds(path: directory + "/" + file)
+                (best, ranges) = (min(best, load.seconds), load.ranges)
+            }
+            results.append(Result(
+                name: "tor \(file) table load (\(ranges) ranges)", nanosecondsPerOperation: best * 1e9,
+                unit: "load", kind: "geoip"))
+        }
+        let v4 = try TorGeoIPTable.load(path: directory + "/geoip")
+        let v6 = try TorGeoIPTable.load(path: directory + "/geoip6")
+
+        var random = SeededGenerator(seed: 8)
+        let count = 200_000
+        let v4Text = (0..<count).map { _ in
+            "\(Int.random(in: 1...223, using: &random)).\(Int.random(in: 0...255, using: &random))."
+                + "\(Int.random(in: 0...255, using: &random)).\(Int.random(in: 1...254, using: &random))"
+        }
+        let v6Text = (0..<count).map { _ in
+            String(format: "2%03x:%x:%x::%x", Int.random(in: 0...0xfff, using: &random),
+                   Int.random(in: 0...0xffff, using: &random), Int.random(in: 0...0xffff, using: &random),
+                   Int.random(in: 1...0xffff, using: &random))
+        }
+        var parsed: [IPAddress] = []
+        let parseNs = bestNanoseconds { parsed = v4Text.compactMap { IPAddress($0) } }
+        results.append(Result(
+            name: "IPAddress parse (IPv4 text)", nanosecondsPerOperation: parseNs / Double(count), unit: "address",
+            kind: "geoip"))
+        let v6Parsed = v6Text.compactMap { IPAddress($0) }
+        guard parsed.count == count, v6Parsed.count == count else {
+            throw GeoSpikeError(.badData, "the benchmark's own addresses did not parse; this is a bug in geospike-eval bench")
+        }
+        var resolved = 0
+        let v4Ns = bestNanoseconds { resolved = parsed.reduce(0) { $0 + (v4.country(of: $1) == nil ? 0 : 1) } }
+        results.append(Result(
+            name: "tor geoip lookup (IPv4, \(resolved * 100 / count)% resolved)",
+            nanosecondsPerOperation: v4Ns / Double(count), unit: "lookup", kind: "geoip"))
+        let v6Ns = bestNanoseconds { resolved = v6Parsed.reduce(0) { $0 + (v6.country(of: $1) == nil ? 0 : 1) } }
+        results.append(Result(
+            name: "tor geoip lookup (IPv6, \(resolved * 100 / count)% resolved)",
+            nanosecondsPerOperation: v6Ns / Double(count), unit: "lookup", kind: "geoip"))
+        return results
+    }
+
+    /// Training on `days` of synthetic counts, and the scoring kernel (one gemm for all
+    /// expected counts, then the tails, multi-bucket windows and record scores) on the day after.
+    private func modelBenchmarks() throws -> [Result] {
+        let traffic = SyntheticTraffic(SyntheticScenario(days: days + 1, seed: 8))
+        let all = traffic.countTable()
+        let split = traffic.bucketStart(days * BucketSpan.fifteenMinutes.bucketsPerDay)
+        var training = CountTable(), batch = CountTable()
+        for (key, count) in all.counts {
+            if key.bucketStart < split {
+                training.add(bucketStart: key.bucketStart, country: key.country, count: count)
+            } else {
+                batch.add(bucketStart: key.bucketStart, country: key.country, count: count)
+            }
+        }
+        // Silent buckets at either end still belong to the observed range.
+        training.observe(time: Double(traffic.bucketStart(0)))
+        training.observe(time: Double(split) - 1)
+        batch.observe(time: Double(split))
+        batch.observe(time: Double(traffic.bucketStart(traffic.bucketCount - 1)))
+
+        let trainer = Trainer(options: TrainingOptions())
+        var model: TrainedModel?
+        let trainNs = try bestNanoseconds { model = try trainer.train(training) }
+        guard let model else {
+            throw GeoSpikeError(.badData, "training on the benchmark's synthetic counts produced no model")
+        }
+        let scorer = try Scorer(model: model, modelID: "bench")
+        var results = [
+            Result(
+                name: "Trainer.train (\(days) days × \(model.countries.count) countries)",
+                nanosecondsPerOperation: trainNs / Double(training.bucketCount * model.countries.count),
+                unit: String(format: "training country-window (%.0f ms in all)", trainNs / 1e6), kind: "training")
+        ]
+        // A day is what a scheduled run might score after an outage; the whole training range
+        // is the kernel's throughput once per-batch set-up is amortised.
+        for (label, table, kind) in [("1 day", batch, "scoring"), ("\(days) days", training, "scoring-kernel")] {
+            var windows = 0
+            let ns = try bestNanoseconds {
+                let scored = try scorer.score(table)
+                windows = scored.bucketCount * scored.countryCount
+            }
+            results.append(Result(
+                name: "Scorer.score (\(label), \(windows) country-windows)",
+                nanosecondsPerOperation: ns / Double(max(1, windows)), unit: "country-window", kind: kind))
+        }
+        return results
+    }
+}
