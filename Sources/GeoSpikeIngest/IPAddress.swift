@@ -62,91 +62,88 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         return result << 8 | octet
     }
 
+    /// Parses IPv6 text: groups before `::` shift into `head`, groups after it into `tail`,
+    /// and the gap is the zero groups between them.
     static func parseV6(_ p: UnsafePointer<UInt8>, count: Int) -> (UInt64, UInt64)? {
-        // Groups live on the stack: IPv6-heavy logs parse one address per line.
-        withUnsafeTemporaryAllocation(of: UInt16.self, capacity: 8) { groups in
-            groups.initialize(repeating: 0)
-            return parseV6(p, count: count, groups: groups)
-        }
-    }
-
-    private static func parseV6(
-        _ p: UnsafePointer<UInt8>, count: Int, groups: UnsafeMutableBufferPointer<UInt16>
-    ) -> (UInt64, UInt64)? {
         var n = count
         for i in 0..<count where p[i] == UInt8(ascii: "%") {
             n = i
             break
         }
         guard n >= 2 else { return nil }
-        var groupCount = 0
-        var gapAt = -1
+        var head: UInt128 = 0
+        var tail: UInt128 = 0
+        var headGroups = 0
+        var tailGroups = 0
+        var sawGap = false
         var i = 0
         if p[0] == UInt8(ascii: ":") {
             guard p[1] == UInt8(ascii: ":") else { return nil }
-            gapAt = 0
+            sawGap = true
             i = 2
         }
         while i < n {
+            var value: UInt32 = 0
+            var digits = 0
             var j = i
-            var isDotted = false
-            while j < n, p[j] != UInt8(ascii: ":") {
-                if p[j] == UInt8(ascii: ".") { isDotted = true }
+            while j < n, let h = hexValue(p[j]) {
+                value = value << 4 | UInt32(h)
+                digits += 1
                 j += 1
             }
-            if isDotted {
+            if j < n, p[j] == UInt8(ascii: ".") {
                 // An embedded IPv4 tail fills the last two groups.
-                guard j == n, groupCount <= 6, let v4 = parseV4(p + i, count: n - i) else { return nil }
-                groups[groupCount] = UInt16(v4 >> 16)
-                groups[groupCount + 1] = UInt16(v4 & 0xFFFF)
-                groupCount += 2
+                guard let v4 = parseV4(p + i, count: n - i) else { return nil }
+                if sawGap {
+                    tail = tail << 32 | UInt128(v4)
+                    tailGroups += 2
+                } else {
+                    head = head << 32 | UInt128(v4)
+                    headGroups += 2
+                }
+                i = n
                 break
             }
-            guard j > i, j - i <= 4, groupCount < 8 else { return nil }
-            var value: UInt16 = 0
-            for k in i..<j {
-                guard let h = hexValue(p[k]) else { return nil }
-                value = value << 4 | UInt16(h)
+            guard digits > 0, digits <= 4 else { return nil }
+            if sawGap {
+                tail = tail << 16 | UInt128(value)
+                tailGroups += 1
+            } else {
+                head = head << 16 | UInt128(value)
+                headGroups += 1
             }
-            groups[groupCount] = value
-            groupCount += 1
             i = j
             if i < n {
-                // p[i] is ':'; a second ':' marks the one allowed gap.
+                guard p[i] == UInt8(ascii: ":") else { return nil }
                 i += 1
                 if i < n, p[i] == UInt8(ascii: ":") {
-                    guard gapAt < 0 else { return nil }
-                    gapAt = groupCount
+                    guard !sawGap else { return nil }
+                    sawGap = true
                     i += 1
                 } else if i == n {
                     return nil
                 }
             }
         }
-        if gapAt >= 0 {
-            guard groupCount < 8 else { return nil }
-            let tail = groupCount - gapAt
-            for k in stride(from: tail - 1, through: 0, by: -1) {
-                groups[8 - tail + k] = groups[gapAt + k]
-            }
-            for k in gapAt..<(8 - tail) { groups[k] = 0 }
+        let groups = headGroups + tailGroups
+        let address: UInt128
+        if sawGap {
+            guard groups < 8 else { return nil }
+            address = head << (16 * (8 - headGroups)) | tail
         } else {
-            guard groupCount == 8 else { return nil }
+            guard groups == 8 else { return nil }
+            address = head
         }
-        var hi: UInt64 = 0
-        var lo: UInt64 = 0
-        for k in 0..<4 { hi = hi << 16 | UInt64(groups[k]) }
-        for k in 4..<8 { lo = lo << 16 | UInt64(groups[k]) }
-        return (hi, lo)
+        return (UInt64(truncatingIfNeeded: address >> 64), UInt64(truncatingIfNeeded: address))
     }
 
+    /// The value of a hex digit; arithmetic rather than ranges, which stay slow in debug builds.
+    @inline(__always)
     static func hexValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+        let digit = c &- 0x30  // '0'
+        if digit < 10 { return digit }
+        let letter = (c | 0x20) &- 0x61  // 'a', either case
+        return letter < 6 ? letter + 10 : nil
     }
 
     /// True for destinations that belong to no country: private (RFC 1918, ULA),

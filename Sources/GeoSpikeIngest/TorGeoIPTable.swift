@@ -47,13 +47,16 @@ public final class TorGeoIPTable: Sendable {
             var lineStart = 0
             var lineNumber = 0
             while lineStart < bytes.count {
-                var lineEnd = lineStart
-                while lineEnd < bytes.count, base[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                let rest = bytes.count - lineStart
+                var lineEnd = bytes.count
+                if let newline = memchr(base + lineStart, 0x0A, rest) {
+                    lineEnd = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base
+                }
                 lineNumber += 1
                 var end = lineEnd
-                if end > lineStart, base[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                if end > lineStart, base[end - 1] == 0x0D { end -= 1 }  // \r
                 defer { lineStart = lineEnd + 1 }
-                if end == lineStart || base[lineStart] == UInt8(ascii: "#") { continue }
+                if end == lineStart || base[lineStart] == 0x23 { continue }  // #
                 func fail() -> GeoSpikeError {
                     let text = String(decoding: UnsafeBufferPointer(start: base + lineStart, count: min(end - lineStart, 80)), as: UTF8.self)
                     return GeoSpikeError.badData(
@@ -61,9 +64,9 @@ public final class TorGeoIPTable: Sendable {
                         "'\(text)' is not START,END,CC; is this a Tor geoip file? (or pass --geoip FILE.mmdb)")
                 }
                 var comma1 = lineStart
-                while comma1 < end, base[comma1] != UInt8(ascii: ",") { comma1 += 1 }
+                while comma1 < end, base[comma1] != 0x2C { comma1 += 1 }  // ,
                 var comma2 = comma1 + 1
-                while comma2 < end, base[comma2] != UInt8(ascii: ",") { comma2 += 1 }
+                while comma2 < end, base[comma2] != 0x2C { comma2 += 1 }
                 guard comma2 + 3 == end else { throw fail() }
                 let code = CountryCode(byte0: base[comma2 + 1], byte1: base[comma2 + 2])?.packed ?? 0
                 let startText = UnsafeBufferPointer(start: base + lineStart, count: comma1 - lineStart)
@@ -116,10 +119,10 @@ public final class TorGeoIPTable: Sendable {
     }
 
     private static func integer(_ text: UnsafeBufferPointer<UInt8>) -> UInt64? {
-        guard !text.isEmpty, text.count <= 10 else { return nil }
+        guard let base = text.baseAddress, !text.isEmpty, text.count <= 10 else { return nil }
         var value: UInt64 = 0
-        for c in text {
-            let d = c &- UInt8(ascii: "0")
+        for i in 0..<text.count {
+            let d = base[i] &- UInt8(ascii: "0")
             guard d < 10 else { return nil }
             value = value * 10 + UInt64(d)
         }
