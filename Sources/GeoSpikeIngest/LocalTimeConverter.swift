@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Foundation's zone lookup is far slower than parsing a line, and logs arrive in time
 /// order, so the offset of the last quarter hour is remembered. In the repeated hour
-/// after a DST change the earlier (daylight) reading is used.
+/// after a DST change the earlier (daylight) reading is used; a time in the skipped hour
+/// is read with the offset in force before the change.
 struct LocalTimeConverter {
     private let zone: TimeZone?
     private var cachedQuarter: Int64 = .min
@@ -31,9 +32,14 @@ struct LocalTimeConverter {
         guard let zone else { return local }
         let quarter = Int64((local / 900).rounded(.down))
         if quarter != cachedQuarter {
-            let first = Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: local)))
-            let second = Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: local - first)))
-            cachedOffset = max(first, second)
+            func offset(at utc: Double) -> Double {
+                Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: utc)))
+            }
+            // The offsets a day either side bracket any transition near this time.
+            let before = offset(at: local - 86400)
+            let after = offset(at: local + 86400)
+            let valid = [max(before, after), min(before, after)].filter { offset(at: local - $0) == $0 }
+            cachedOffset = valid.first ?? before
             cachedQuarter = quarter
         }
         return local - cachedOffset

@@ -93,6 +93,37 @@ struct FormatReaderTests {
         #expect(Fixture.cells(utc) == ["120/SE": 1, "135/GB": 1, "150/US": 1])
     }
 
+    @Test func localTimesAcrossDaylightSavingChanges() throws {
+        var converter = try LocalTimeConverter(identifier: "Europe/Stockholm")
+        func utc(_ text: String) throws -> String {
+            let local = try #require(Timestamp.parse(Substring(text)))
+            return Timestamp.iso8601(Int64(converter.utc(fromLocal: local)))
+        }
+        #expect(try utc("2026-07-01 12:00:00") == "2026-07-01T10:00:00Z")
+        #expect(try utc("2026-01-15 12:00:00") == "2026-01-15T11:00:00Z")
+        // 02:30 happens twice on 25 October; the first (summer time) reading is taken.
+        #expect(try utc("2026-10-25 02:30:00") == "2026-10-25T00:30:00Z")
+        #expect(try utc("2026-10-25 03:30:00") == "2026-10-25T02:30:00Z")
+        // 02:30 never happens on 29 March; it is read with winter time.
+        #expect(try utc("2026-03-29 02:30:00") == "2026-03-29T01:30:00Z")
+        #expect(try utc("2026-03-29 03:30:00") == "2026-03-29T01:30:00Z")
+        #expect(throws: GeoSpikeError.self) { try LocalTimeConverter(identifier: "Europe/Atlantis") }
+    }
+
+    @Test func geoIPBlockCodesAreKeptAndQuestionMarksAreNot() throws {
+        let lines = [
+            #"{"@timestamp":"2026-10-05T00:01:00Z","destination.geo.country_iso_code":"EU"}"#,
+            #"{"@timestamp":"2026-10-05T00:02:00Z","destination.geo.country_iso_code":"AP"}"#,
+            #"{"@timestamp":"2026-10-05T00:03:00Z","destination.geo.country_iso_code":"??"}"#,
+            #"{"@timestamp":"2026-10-05T00:04:00Z","destination.geo.country_iso_code":"--","destination.ip":"67.43.156.1"}"#,
+            #"{"@timestamp":"2026-10-05T00:05:00Z","destination.geo.country_name":"Atlantis"}"#,
+        ]
+        let path = try Fixture.write(lines.joined(separator: "\n"), name: "blocks.ndjson")
+        let (table, summary) = try Ingest.countTable(paths: [path], options: Fixture.options())
+        #expect(Fixture.cells(table) == ["0/AP": 1, "0/BT": 1, "0/EU": 1])
+        #expect(summary.total.skipped == [.unresolvedCountry: 2])
+    }
+
     @Test func firewallCSVWithGuessedOrNamedColumns() throws {
         let expected = ["0/GB": 1, "0/SE": 1, "15/CN": 1, "15/US": 1]
         let (guessed, summary) = try Ingest.countTable(paths: [Fixture.path("firewall.csv")], options: Fixture.options())
