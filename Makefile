@@ -48,5 +48,10 @@ clean:
 # Side-by-side benchmarks with the pandas/statsmodels peers; writes bench/RESULTS.md.
 # BENCH_SIZE=small|100mb|1gb (comma-separated for several), BENCH_REPEAT=N.
 bench: deps
-	@python3 -c 'import ensurepip' 2>/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null)
+	@missing=""; [ -x /usr/bin/time ] || missing="time"; \
+	python3 -c 'import ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 	python3 bench/run.py --size $${BENCH_SIZE:-small} --repeat $${BENCH_REPEAT:-3}
