@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads flow CSV from firewalls, nfdump and Argus, with columns found by name.
 ///
 /// The first line is the header; fields named by `CSVFieldMapping` must be in it, and
@@ -174,5 +176,3 @@ struct CSVEventParser: EventLineParser {
         columnCount = names.count
     }
 }
-
-import Foundation

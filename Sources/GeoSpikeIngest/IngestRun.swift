@@ -254,17 +254,11 @@ final class IngestRun {
             case .malformed(let reason):
                 try malformed("\(name):\(lineNumber): \(reason)", &file)
             case .row(let row):
-                let bucket = options.bucketSpan.bucketStart(containing: row.bucketStart)
-                guard let country = row.country else {
+                if row.add(to: &countsTable) {
+                    file.eventsCounted += row.count
+                } else {
                     file.skipped[.unresolvedCountry, default: 0] += row.count
-                    countsTable.observe(time: Double(bucket))
-                    return
                 }
-                countsTable.add(bucketStart: bucket, country: country, count: row.count)
-                for (extra, value) in row.extras {
-                    countsTable.addExtra(extra, bucketStart: bucket, country: country, value: value)
-                }
-                file.eventsCounted += row.count
             }
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The accounting of one ingest run: per file and in total, nothing lost unreported.
 public struct IngestSummary: Sendable, Codable, Equatable {
     public var files: [FileSummary] = []
@@ -55,5 +57,3 @@ public struct IngestSummary: Sendable, Codable, Equatable {
         return try encoder.encode(self)
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The log formats ingest reads; `auto` decides per file from its first lines.
 public enum InputFormat: String, CaseIterable, Sendable, Codable {
     case auto, ecs, zeek, suricata, csv, counts
@@ -62,5 +64,3 @@ public enum InputFormat: String, CaseIterable, Sendable, Codable {
         return nil
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads Zeek's tab-separated logs (conn.log), driven by their `#` header lines.
 ///
 /// `#separator` (written as `\x09`), `#unset_field`, `#empty_field`, `#path` and `#fields`
@@ -113,5 +115,3 @@ struct ZeekTSVParser: EventLineParser {
         return .metadata
     }
 }
-
-import Foundation
