@@ -25,7 +25,6 @@ countries, never events. Exit codes as geospike's: 64 usage, 65 bad input data,
 """
 
 import argparse
-import io
 import json
 import os
 import sys
@@ -40,8 +39,8 @@ sys.path.insert(0, str(HERE))
 from geospike_ingest.counts_csv import top_values, write_counts, write_influencers  # noqa: E402
 from geospike_ingest.errors import IO_ERROR, NO_INPUT, USAGE, BAD_DATA, GeoSpikeError  # noqa: E402
 from geospike_ingest.file_summary import data_lines, ingest_summary, report  # noqa: E402
-from geospike_ingest.geoip import TOR_DIRECTORY, GeoIPResolver, GeoIPSource  # noqa: E402
-from geospike_ingest.ingest_run import IngestRun  # noqa: E402
+from geospike_ingest.geoip import TOR_DIRECTORY, GeoIPSource  # noqa: E402
+from geospike_ingest.spark_tasks import local_path, read_partition  # noqa: E402
 from geospike_ingest.reader_options import ReaderOptions  # noqa: E402
 
 
@@ -59,7 +58,7 @@ def argument_parser():
         prog="aggregate_counts.py",
         description="Aggregate network logs into geospike's counts CSV with Spark.",
         epilog="Train from the result: geospike-train --format counts --input DIR/counts.csv --out MODEL")
-    parser.add_argument("--input", action="append", required=True, metavar="GLOB",
+    parser.add_argument("--input", action="extend", nargs="+", required=True, metavar="GLOB",
                         help="log files: a path or Hadoop glob (file:, hdfs:, s3a: ...); repeatable; .gz read "
                              "transparently")
     parser.add_argument("--out", required=True, metavar="DIR", help="directory for counts.csv and summary.json")
@@ -68,57 +67,6 @@ def argument_parser():
     parser.add_argument("--master", help="Spark master when not run by spark-submit (default local[*])")
     ReaderOptions.add_arguments(parser)
     return parser
-
-
-# MARK: - Executors
-
-
-_RESOLVERS = {}
-
-
-def _resolver(source, mmdb_name):
-    """One resolver per source in each Python worker, reused across its tasks."""
-    key = (source.kind, source.description)
-    if key not in _RESOLVERS:
-        local = None
-        if mmdb_name:
-            from pyspark import SparkFiles
-
-            local = SparkFiles.get(mmdb_name)
-        _RESOLVERS[key] = GeoIPResolver(source, mmdb_local_path=local)
-    return _RESOLVERS[key]
-
-
-def local_path(uri):
-    """The path a user would write for a `file:` URI (messages name files as given)."""
-    if uri.startswith("file://"):
-        return uri[len("file://"):]
-    if uri.startswith("file:"):
-        return uri[len("file:"):]
-    return uri
-
-
-def read_partition(records, options, source_broadcast, mmdb_name):
-    """Reads each file of a partition; yields per-file accounting, then the partition's summed cells."""
-    run = IngestRun(options, _resolver(source_broadcast.value, mmdb_name))
-    cells = {}
-    influencers = {}
-    for uri, data in records:
-        name = local_path(uri)
-        try:
-            counted = run.read(name, data)
-        except GeoSpikeError as error:
-            yield ("error", uri, error.to_record())
-            continue
-        for key, n in counted.cells.items():
-            cells[key] = cells.get(key, 0) + n
-        for key, n in counted.influencers.items():
-            influencers[key] = influencers.get(key, 0) + n
-        yield ("file", uri, {"summary": counted.summary, "first": counted.first_time, "last": counted.last_time})
-    for key, n in cells.items():
-        yield ("cell", key, n)
-    for key, n in influencers.items():
-        yield ("influencer", key, n)
 
 
 # MARK: - Driver
@@ -136,24 +84,45 @@ class Aggregate:
 
 
 def list_inputs(spark, patterns):
-    """Every file the globs match, in input order, as qualified URIs; missing input is exit 66."""
+    """Every file the globs match, in input order, as `(qualified URI, size)`; missing input is exit 66."""
     jvm = spark.sparkContext._jvm
     conf = spark.sparkContext._jsc.hadoopConfiguration()
-    uris = []
+    found = {}
     for pattern in patterns:
-        path = jvm.org.apache.hadoop.fs.Path(pattern)
-        fs = path.getFileSystem(conf)
-        statuses = fs.globStatus(path)
-        if statuses is None or len(statuses) == 0:
+        statuses = None
+        # A glob first; a path whose name holds glob characters ("day[1].log") as itself next.
+        for text in dict.fromkeys([pattern, _literal(pattern)]):
+            path = jvm.org.apache.hadoop.fs.Path(text)
+            statuses = path.getFileSystem(conf).globStatus(path)
+            if statuses:
+                break
+        if not statuses:
             raise GeoSpikeError(NO_INPUT, f"input file {pattern} does not exist; check the --input path")
         for status in sorted(statuses, key=lambda s: s.getPath().toString()):
             uri = status.getPath().toString()
             if status.isDirectory():
                 raise GeoSpikeError(
                     NO_INPUT, f"{local_path(uri)} is a directory; pass the log files in it (e.g. {pattern}/*.log)")
-            if uri not in uris:
-                uris.append(uri)
-    return uris
+            if "," in uri:
+                raise GeoSpikeError(USAGE, f"{local_path(uri)}: Hadoop input lists cannot hold a comma; rename the file")
+            found.setdefault(uri, status.getLen())
+    return list(found.items())
+
+
+def file_groups(files, count):
+    """Files packed into at most `count` groups of similar total size (largest first, into the lightest)."""
+    groups = [[] for _ in range(max(1, min(count, len(files))))]
+    sizes = [0] * len(groups)
+    for uri, size in sorted(files, key=lambda f: -f[1]):
+        lightest = sizes.index(min(sizes))
+        groups[lightest].append(uri)
+        sizes[lightest] += size
+    return [g for g in groups if g]
+
+
+def _literal(uri):
+    # binaryFiles takes globs; a file name with glob characters must match only itself.
+    return "".join("\\" + c if c in "\\[]{}*?" else c for c in uri)
 
 
 def _package_zip():
@@ -166,33 +135,37 @@ def _package_zip():
     return handle.name
 
 
-_SHIPPED = set()
+# What has been sent to the executors of a context: the package, MMDB files, broadcast sources.
+_SHIPPED = {}
+
+
+def _shipped(sc, key, ship):
+    if (sc, key) not in _SHIPPED:
+        _SHIPPED[(sc, key)] = ship()
+    return _SHIPPED[(sc, key)]
 
 
 def aggregate(spark, patterns, options, source):
     """Runs the job: reads every file matched by `patterns` and returns an `Aggregate`."""
     sc = spark.sparkContext
-    if "package" not in _SHIPPED:
-        sc.addPyFile(_package_zip())
-        _SHIPPED.add("package")
+    _shipped(sc, "package", lambda: sc.addPyFile(_package_zip()))
     mmdb_name = None
     if source.kind == "mmdb":
-        if source.mmdb_path not in _SHIPPED:
-            sc.addFile(source.mmdb_path)
-            _SHIPPED.add(source.mmdb_path)
+        _shipped(sc, source.mmdb_path, lambda: sc.addFile(source.mmdb_path))
         mmdb_name = os.path.basename(source.mmdb_path)
-    uris = list_inputs(spark, patterns)
-    source_broadcast = sc.broadcast(source)
+    # Tor tables are large: broadcast once per source for the life of the context.
+    source_broadcast = _shipped(sc, source, lambda: sc.broadcast(source))
+    listed = list_inputs(spark, patterns)
+    # Hadoop would pack small files into one split; groups of similar size keep every core busy
+    # without shuffling file contents. A file is never split: its header lines carry state.
+    groups = file_groups(listed, 4 * sc.defaultParallelism)
+    files = sc.union([sc.binaryFiles(",".join(_literal(u) for u in group), minPartitions=1) for group in groups])
+    mapped = files.mapPartitions(lambda records: read_partition(records, options, source_broadcast, mmdb_name))
+    mapped.persist()
     try:
-        files = sc.binaryFiles(",".join(uris), minPartitions=max(1, min(len(uris), 10000)))
-        mapped = files.mapPartitions(lambda records: read_partition(records, options, source_broadcast, mmdb_name))
-        mapped.persist()
-        try:
-            return _collect(mapped, uris, options, source)
-        finally:
-            mapped.unpersist()
+        return _collect(mapped, [uri for uri, _ in listed], options, source)
     finally:
-        source_broadcast.unpersist()
+        mapped.unpersist()
 
 
 def _collect(mapped, uris, options, source):
@@ -279,7 +252,10 @@ def spark_session(master=None):
     """The active session or a new one; without `master`, spark-submit's (whose default is local[*])."""
     from pyspark.sql import SparkSession
 
-    builder = SparkSession.builder.appName("geospike aggregate_counts")
+    # Local workers run this interpreter (it has the pinned packages); a cluster sets its own.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+    builder = SparkSession.builder.appName("geospike aggregate_counts").config("spark.ui.showConsoleProgress", "false")
     if master:
         builder = builder.master(master)
     session = builder.getOrCreate()

@@ -163,9 +163,21 @@ class GeoIPSource:
         self.v6 = v6
         self.mmdb_path = mmdb_path
 
+    _opened = {}
+
     @classmethod
     def open(cls, spec):
-        """Opens the source `spec` names (None: Tor tables when installed), like GeoIPResolver.init."""
+        """Opens the source `spec` names (None: Tor tables when installed), like GeoIPResolver.init.
+
+        Sources are kept for the process, as the Swift code keeps Tor tables: a driver that
+        runs several jobs parses the tables once.
+        """
+        if spec not in cls._opened:
+            cls._opened[spec] = cls._open(spec)
+        return cls._opened[spec]
+
+    @classmethod
+    def _open(cls, spec):
         if spec is None:
             v4, v6 = TOR_DIRECTORY + "/geoip", TOR_DIRECTORY + "/geoip6"
             if os.path.exists(v4) or os.path.exists(v6):

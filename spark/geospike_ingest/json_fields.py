@@ -5,14 +5,14 @@ The Swift scanner walks the bytes once and is lenient where a full JSON parser i
 count as numbers, bad escapes are kept). To be exact without being slow, a line goes
 first through Python's C JSON decoder; only when that refuses the line, or when the
 decoded values cannot tell what the Swift scanner would see (an array value on a line
-with escapes), does the byte-by-byte port below decide. Both yield, per wanted field,
+with a `\\u` escape), does the byte-by-byte port below decide. Both yield, per wanted field,
 the last value the line gave it, as `(kind, value)`:
 
 - `"string"`: the decoded text (lone surrogates become U+FFFD, as Swift's decoder does);
 - `"number"`: the raw token text (`1.50` stays `1.50`: timestamps are parsed from it);
 - `"literal"`: `true`, `false` or `null`;
 - `"array"`: the list of every string token inside it, keys of nested objects included
-  (what `JSONFieldScanner.contains` compares against, raw and undecoded).
+  (what `JSONFieldScanner.contains` compares against; exact for words of letters).
 
 Nested objects and dotted keys are the same path: `{"destination": {"geo": {"country_iso_code": "SE"}}}`,
 `{"destination.geo": {"country_iso_code": "SE"}}` and `{"destination.geo.country_iso_code": "SE"}`.
@@ -81,18 +81,18 @@ class FieldScanner:
         if type(document) is not _Object:
             return None
         values = [None] * self.field_count
-        if not self._collect(document, "", values, "\\" in text):
+        if not self._collect(document, "", values, "\\u" in text):
             return self._scan_bytes(line)
         return values
 
-    def _collect(self, pairs, prefix, values, has_escapes):
+    def _collect(self, pairs, prefix, values, has_unicode_escapes):
         for key, value in pairs:
             path = prefix + key
             field = self.field_of_path.get(path)
             kind = type(value)
             if kind is _Object:
                 if path in self.prefixes:
-                    if not self._collect(value, path + ".", values, has_escapes):
+                    if not self._collect(value, path + ".", values, has_unicode_escapes):
                         return False
                 continue
             if field is None:
@@ -102,8 +102,10 @@ class FieldScanner:
             elif kind is _Number:
                 values[field] = (NUMBER, str(value))
             elif kind is list:
-                if has_escapes:
-                    # The Swift scanner compares array strings undecoded; only the bytes can say.
+                if has_unicode_escapes:
+                    # The Swift scanner compares array strings undecoded. The words it looks for
+                    # are letters, which a valid JSON string can only escape as \uXXXX: without
+                    # one on the line, decoded and raw comparisons agree; with one, the bytes decide.
                     return False
                 values[field] = (ARRAY, list(_strings_in(value)))
             else:
