@@ -242,6 +242,10 @@ final class IngestRun {
     private func readCounts(_ reader: LineReader, _ file: inout FileSummary) throws {
         var parser = CountsCSVParser(fileName: reader.displayName)
         let name = reader.displayName
+        // The spacing of the bucket starts shows the span the engine aggregated with.
+        var firstBucket: Int64?
+        var spacing: Int64 = 0
+        var distinctBuckets = Set<Int64>()
         try reader.forEachLine { line, lineNumber in
             file.linesRead += 1
             if Self.isBlank(line) {
@@ -254,6 +258,9 @@ final class IngestRun {
             case .malformed(let reason):
                 try malformed("\(name):\(lineNumber): \(reason)", &file)
             case .row(let row):
+                let start = Int64(row.bucketStart.rounded(.down))
+                if let firstBucket { spacing = Self.gcd(spacing, abs(start - firstBucket)) } else { firstBucket = start }
+                if distinctBuckets.count < 16 { distinctBuckets.insert(start) }
                 if row.add(to: &countsTable) {
                     file.eventsCounted += row.count
                 } else {
@@ -261,6 +268,18 @@ final class IngestRun {
                 }
             }
         }
+        let span = options.bucketSpan.seconds
+        if distinctBuckets.count >= 8, spacing > span, spacing % span == 0 {
+            file.warnings.append(
+                "\(name): the bucket starts are all a multiple of \(BucketSpan(seconds: spacing)) apart; if the file holds \(BucketSpan(seconds: spacing)) counts, pass --bucket-span \(BucketSpan(seconds: spacing)), else they all land in the first \(options.bucketSpan) of each"
+            )
+        }
+    }
+
+    private static func gcd(_ a: Int64, _ b: Int64) -> Int64 {
+        var (x, y) = (a, b)
+        while y != 0 { (x, y) = (y, x % y) }
+        return x
     }
 
     // MARK: - Bytes

@@ -31,8 +31,13 @@ public struct IngestSummary: Sendable, Codable, Equatable {
             return parts.isEmpty ? "none skipped" : "skipped " + parts.joined(separator: ", ")
         }
         let fileWord = files.count == 1 ? "file" : "files"
+        // The other lines, so that the numbers visibly add up to the lines read.
+        var rest: [String] = []
+        if total.blankLines > 0 { rest.append("\(total.blankLines) blank") }
+        if total.metadataLines > 0 { rest.append("\(total.metadataLines) header or comment") }
         lines.append(
             "ingest: \(files.count) \(fileWord), \(total.linesRead) lines read, \(total.eventsCounted) events counted, \(skips(total))"
+                + (rest.isEmpty ? "" : "; " + rest.joined(separator: ", ") + " lines")
         )
         if files.count > 1 || files.first.map({ $0.skippedTotal > 0 || !$0.warnings.isEmpty }) == true {
             for file in files {

@@ -161,6 +161,18 @@ struct FormatReaderTests {
         #expect(table.bucketRange == Fixture.day...(Fixture.day + 1800))
     }
 
+    @Test func hourlyCountsReadWithQuarterHourBucketsGetAWarning() throws {
+        let rows = (0..<10).map { "\(Timestamp.iso8601(Fixture.day + Int64($0) * 3600)),SE,\(10 + $0)" }
+        let path = try Fixture.write("bucket_start,country,count\n" + rows.joined(separator: "\n"), name: "hourly.csv")
+        let (_, summary) = try Ingest.countTable(paths: [path], options: Fixture.options())
+        #expect(summary.report.contains("a multiple of 1h apart; if the file holds 1h counts, pass --bucket-span 1h"))
+        var hourly = Fixture.options()
+        hourly.bucketSpan = BucketSpan(seconds: 3600)
+        let (table, quiet) = try Ingest.countTable(paths: [path], options: hourly)
+        #expect(quiet.total.warnings.isEmpty)
+        #expect(table.count(bucketStart: Fixture.day + 3600, country: CountryCode("SE")!) == 11)
+    }
+
     @Test func countsCSVRoundTripsThroughTheWriter() throws {
         let (table, _) = try Ingest.countTable(paths: [Fixture.path("counts.csv")], options: Fixture.options())
         let text = CountsCSV.write(table)
