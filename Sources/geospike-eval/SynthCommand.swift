@@ -62,7 +62,8 @@ struct SynthCommand: ParsableCommand {
                 "--format '\(format)' is not one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         guard parsedStart != nil else {
-            throw ValidationError("--start '\(start)' is not a date: use 2026-09-07, 2026-09-07T06:00Z or epoch seconds.")
+            throw ValidationError(
+                "--start '\(start)' is not a date: use 2026-09-07, 2026-09-07T06:00Z or epoch seconds.")
         }
         guard (1...9).contains(compressionLevel) else {
             throw ValidationError("--compression-level must be between 1 and 9 (got \(compressionLevel)).")
@@ -83,7 +84,9 @@ struct SynthCommand: ParsableCommand {
             try traffic.writeLogs(format: logFormat, to: logPath, compressionLevel: compressionLevel)
             let table = traffic.countTable()
             let events = table.counts.values.reduce(0, +)
-            print("wrote \(logPath): \(events) events to \(table.countries.count) countries in \(traffic.bucketCount) buckets")
+            print(
+                "wrote \(logPath): \(events) events to \(table.countries.count) countries in \(traffic.bucketCount) buckets"
+            )
             if attacks {
                 let labelPath = (out as NSString).appendingPathComponent(labels)
                 try traffic.writeLabels(to: labelPath)

@@ -43,7 +43,8 @@ struct SyntheticDatasetTests {
     func committedBatchFilesAreTheGeneratorsOutput(name: String, format: LogFormat, attacks: Bool) throws {
         let committed = Self.datasets.appendingPathComponent(name)
         try #require(FileManager.default.fileExists(atPath: committed.path), "run `make datasets`")
-        let fresh = FileManager.default.temporaryDirectory.appendingPathComponent("geospike-\(UUID().uuidString)-\(name)")
+        let fresh = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "geospike-\(UUID().uuidString)-\(name)")
         defer { try? FileManager.default.removeItem(at: fresh) }
         let traffic = Self.batchDay(attacks: attacks)
         try traffic.writeLogs(format: format, to: fresh.path)

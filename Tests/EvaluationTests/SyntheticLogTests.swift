@@ -146,7 +146,9 @@ struct SyntheticLogTests {
         #expect(lines[0].hasPrefix("ts,te,td,sa,da,sp,dp,pr,flg,"))
         let columns = lines[0].split(separator: ",").count
         #expect(columns == 48)
-        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == columns })
+        #expect(
+            lines.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == columns }
+        )
         #expect(lines[1].hasPrefix("2026-09-07 00:") && lines[1].dropFirst(19).hasPrefix(","))
     }
 

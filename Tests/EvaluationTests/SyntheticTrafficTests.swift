@@ -7,7 +7,9 @@ import Testing
 /// The generator's counts, means and labels: determinism, shape, and attack labelling.
 @Suite("Synthetic traffic")
 struct SyntheticTrafficTests {
-    static func scenario(days: Int, seed: UInt64 = 11, start: Int64 = SyntheticScenario.defaultStart, attacks: Bool = false)
+    static func scenario(
+        days: Int, seed: UInt64 = 11, start: Int64 = SyntheticScenario.defaultStart, attacks: Bool = false
+    )
         -> SyntheticScenario
     {
         var scenario = SyntheticScenario(days: days, seed: seed)
@@ -58,7 +60,8 @@ struct SyntheticTrafficTests {
         #expect(!labelled.isEmpty)
         #expect(difference == labelled)
         #expect(attacked.labels.allSatisfy { $0.addedEvents > 0 })
-        #expect(attacked.labels == attacked.labels.sorted { ($0.bucketStart, $0.country) < ($1.bucketStart, $1.country) })
+        #expect(
+            attacked.labels == attacked.labels.sorted { ($0.bucketStart, $0.country) < ($1.bucketStart, $1.country) })
     }
 
     @Test func everyDayHasOneAttackOfEachKindSizedAsSpecified() throws {
@@ -72,7 +75,9 @@ struct SyntheticTrafficTests {
             #expect(started.map(\.kind) == [.exfiltration, .c2NewCountry, .scan, .botnet])
             for episode in started {
                 let first = try #require(episode.addedEvents.first)
-                #expect(traffic.bucketStart(first.bucket) >= dayStart && traffic.bucketStart(first.bucket) < dayStart + 86_400)
+                #expect(
+                    traffic.bucketStart(first.bucket) >= dayStart
+                        && traffic.bucketStart(first.bucket) < dayStart + 86_400)
                 let total = episode.addedEvents.reduce(0) { $0 + $1.count }
                 switch episode.kind {
                 case .exfiltration:
@@ -180,8 +185,9 @@ struct SyntheticTrafficTests {
         let traffic = SyntheticTraffic(Self.scenario(days: 14, start: Self.weekBeforeDSTChange))
         let job = try #require(traffic.jobs.first)
         #expect(job.hour == 2 && job.minute == 0)
-        let jobBuckets = Set(traffic.jobCells.keys.filter { $0 % traffic.profiles.count == job.countryIndex }
-            .map { $0 / traffic.profiles.count })
+        let jobBuckets = Set(
+            traffic.jobCells.keys.filter { $0 % traffic.profiles.count == job.countryIndex }
+                .map { $0 / traffic.profiles.count })
         // Summer: 02:00 CEST is 00:00 UTC (bucket 0 of the day); winter: 01:00 UTC (bucket 4).
         #expect(jobBuckets.contains(2 * 96) && jobBuckets.contains(2 * 96 + 1))
         #expect(jobBuckets.contains(9 * 96 + 4) && jobBuckets.contains(9 * 96 + 5))

@@ -17,7 +17,8 @@ struct AttackPlanner {
         var episodes: [AttackEpisode] = []
         for day in 0..<scenario.days {
             let dayStart = scenario.start + Int64(day) * 86_400
-            var rng = SeededGenerator(seed: scenario.seed, stream: SyntheticStreams.attacks, UInt64(bitPattern: dayStart))
+            var rng = SeededGenerator(
+                seed: scenario.seed, stream: SyntheticStreams.attacks, UInt64(bitPattern: dayStart))
             var used = Set<Int>()
             let firstBucket = day * 96
             episodes.append(exfiltration(&rng, firstBucket: firstBucket, used: &used))

@@ -23,7 +23,8 @@ struct BucketEventSynthesizer {
     func events(bucket: Int) -> [SyntheticEvent] {
         let start = traffic.bucketStart(bucket)
         let scenario = traffic.scenario
-        var rng = SeededGenerator(seed: scenario.seed, stream: SyntheticStreams.bucketDetails, UInt64(bitPattern: start))
+        var rng = SeededGenerator(
+            seed: scenario.seed, stream: SyntheticStreams.bucketDetails, UInt64(bitPattern: start))
         var events: [SyntheticEvent] = []
         let c = traffic.profiles.count
         var totalMean = 0.0
@@ -118,7 +119,8 @@ struct BucketEventSynthesizer {
             var destination: SyntheticAddress
             switch episode.kind {
             case .exfiltration, .c2NewCountry:
-                destination = episode.fixedDestinations.isEmpty
+                destination =
+                    episode.fixedDestinations.isEmpty
                     ? .v4(0x0808_0808) : episode.fixedDestinations[rng.index(below: episode.fixedDestinations.count)]
             case .scan:
                 destination = .v4((episode.sweepBase ?? 0x0808_0800) &+ UInt32(j % 1024))
@@ -165,12 +167,14 @@ struct BucketEventSynthesizer {
             endpoint = app.endpoints[rng.pick(cumulative: app.endpoints.map(\.weight).runningTotals)]
         }
         let kind = traffic.hosts.hosts[host].kind
-        let sourcePort = kind == .windowsWorkstation ? 49_152 + rng.index(below: 16_384) : 32_768 + rng.index(below: 28_232)
+        let sourcePort =
+            kind == .windowsWorkstation ? 49_152 + rng.index(below: 16_384) : 32_768 + rng.index(below: 28_232)
         let outcomeDraw = rng.uniform()
         let outcome: SyntheticEvent.Outcome =
             outcomeDraw < 0.95 ? .completed : outcomeDraw < 0.97 ? .reset : outcomeDraw < 0.99 ? .noReply : .rejected
         let sent = Int(min(rng.logNormal(mu: app.sentLogMean, sigma: app.logSD), 4e9))
-        let received = outcome == .noReply || outcome == .rejected
+        let received =
+            outcome == .noReply || outcome == .rejected
             ? 0 : Int(min(rng.logNormal(mu: app.receivedLogMean, sigma: app.logSD), 4e9))
         // Big transfers take time: a few MB/s for a single connection over the internet.
         let transferMicros = Double(sent + received) / rng.logNormal(mu: 1.6, sigma: 0.5)
@@ -208,20 +212,42 @@ struct BucketEventSynthesizer {
         let weight: Double
         let windowsProcess: String
         let otherProcess: String
-        func process(_ kind: SyntheticHost.Kind) -> String { kind == .windowsWorkstation ? windowsProcess : otherProcess }
+        func process(_ kind: SyntheticHost.Kind) -> String {
+            kind == .windowsWorkstation ? windowsProcess : otherProcess
+        }
     }
 
     private static let internalServices: [InternalService] = [
-        InternalService(name: "dns", port: 53, transport: .udp, network: 0, weight: 30, windowsProcess: "svchost.exe", otherProcess: "systemd-resolved"),
-        InternalService(name: "ldap", port: 389, transport: .tcp, network: 0, weight: 10, windowsProcess: "lsass.exe", otherProcess: "sssd_be"),
-        InternalService(name: "krb", port: 88, transport: .tcp, network: 0, weight: 8, windowsProcess: "lsass.exe", otherProcess: "sssd_be"),
-        InternalService(name: "smb", port: 445, transport: .tcp, network: 0, weight: 15, windowsProcess: "System", otherProcess: "smbd"),
-        InternalService(name: "http", port: 3128, transport: .tcp, network: 0, weight: 8, windowsProcess: "chrome.exe", otherProcess: "curl"),
-        InternalService(name: "ssl", port: 9200, transport: .tcp, network: 2, weight: 6, windowsProcess: "chrome.exe", otherProcess: "java"),
-        InternalService(name: "ssh", port: 22, transport: .tcp, network: 0, weight: 5, windowsProcess: "ssh.exe", otherProcess: "sshd"),
-        InternalService(name: nil, port: 9100, transport: .tcp, network: 1, weight: 3, windowsProcess: "spoolsv.exe", otherProcess: "cupsd"),
-        InternalService(name: "rdp", port: 3389, transport: .tcp, network: 0, weight: 3, windowsProcess: "mstsc.exe", otherProcess: "xfreerdp"),
-        InternalService(name: "dns", port: 53, transport: .udp, network: 3, weight: 6, windowsProcess: "svchost.exe", otherProcess: "systemd-resolved"),
+        InternalService(
+            name: "dns", port: 53, transport: .udp, network: 0, weight: 30, windowsProcess: "svchost.exe",
+            otherProcess: "systemd-resolved"),
+        InternalService(
+            name: "ldap", port: 389, transport: .tcp, network: 0, weight: 10, windowsProcess: "lsass.exe",
+            otherProcess: "sssd_be"),
+        InternalService(
+            name: "krb", port: 88, transport: .tcp, network: 0, weight: 8, windowsProcess: "lsass.exe",
+            otherProcess: "sssd_be"),
+        InternalService(
+            name: "smb", port: 445, transport: .tcp, network: 0, weight: 15, windowsProcess: "System",
+            otherProcess: "smbd"),
+        InternalService(
+            name: "http", port: 3128, transport: .tcp, network: 0, weight: 8, windowsProcess: "chrome.exe",
+            otherProcess: "curl"),
+        InternalService(
+            name: "ssl", port: 9200, transport: .tcp, network: 2, weight: 6, windowsProcess: "chrome.exe",
+            otherProcess: "java"),
+        InternalService(
+            name: "ssh", port: 22, transport: .tcp, network: 0, weight: 5, windowsProcess: "ssh.exe",
+            otherProcess: "sshd"),
+        InternalService(
+            name: nil, port: 9100, transport: .tcp, network: 1, weight: 3, windowsProcess: "spoolsv.exe",
+            otherProcess: "cupsd"),
+        InternalService(
+            name: "rdp", port: 3389, transport: .tcp, network: 0, weight: 3, windowsProcess: "mstsc.exe",
+            otherProcess: "xfreerdp"),
+        InternalService(
+            name: "dns", port: 53, transport: .udp, network: 3, weight: 6, windowsProcess: "svchost.exe",
+            otherProcess: "systemd-resolved"),
     ]
 
     private static let internalCumulative = internalServices.map(\.weight).runningTotals

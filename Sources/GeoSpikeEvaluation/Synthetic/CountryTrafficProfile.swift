@@ -37,7 +37,8 @@ public struct CountryTrafficProfile: Sendable {
     /// that every window of the same seed sees the same level at the same instant.
     public func drift(at epochSeconds: Int64) -> Double {
         let days = Double(epochSeconds - SyntheticScenario.defaultStart) / 86_400
-        return exp(driftPerYear * days / 365.25 + driftAmplitude * sin(2 * Double.pi * days / driftPeriodDays + driftPhase))
+        return exp(
+            driftPerYear * days / 365.25 + driftAmplitude * sin(2 * Double.pi * days / driftPeriodDays + driftPhase))
     }
 
     /// The seasonal factor for a business-hours activity level (mean 1 over a week).

@@ -66,11 +66,15 @@ struct HostInventory: Sendable {
     }
 
     private static func userName(_ rng: inout SeededGenerator) -> String {
-        let first = ["anna", "ben", "clara", "david", "emma", "felix", "greta", "hannes", "ida", "jonas",
-                     "karla", "lukas", "mia", "noah", "olga", "paul", "rosa", "sven", "tina", "yusuf"]
-        let last = ["schmidt", "mueller", "weber", "wagner", "becker", "hoffmann", "koch", "richter",
-                    "klein", "wolf", "neumann", "schwarz", "braun", "zimmermann", "krueger", "hartmann",
-                    "lange", "werner", "krause", "meier", "yilmaz", "nowak", "rossi", "silva"]
+        let first = [
+            "anna", "ben", "clara", "david", "emma", "felix", "greta", "hannes", "ida", "jonas",
+            "karla", "lukas", "mia", "noah", "olga", "paul", "rosa", "sven", "tina", "yusuf",
+        ]
+        let last = [
+            "schmidt", "mueller", "weber", "wagner", "becker", "hoffmann", "koch", "richter",
+            "klein", "wolf", "neumann", "schwarz", "braun", "zimmermann", "krueger", "hartmann",
+            "lange", "werner", "krause", "meier", "yilmaz", "nowak", "rossi", "silva",
+        ]
         return first[rng.index(below: first.count)] + "." + last[rng.index(below: last.count)]
     }
 }

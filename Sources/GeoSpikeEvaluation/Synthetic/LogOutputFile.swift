@@ -72,7 +72,8 @@ final class LogOutputFile {
     private static func openError(_ path: String) -> GeoSpikeError {
         GeoSpikeError(
             .ioError,
-            "\(path): cannot open for writing (\(String(cString: strerror(errno)))); check that the directory exists and is writable")
+            "\(path): cannot open for writing (\(String(cString: strerror(errno)))); check that the directory exists and is writable"
+        )
     }
 
     private static func writeError(_ path: String) -> GeoSpikeError {

@@ -59,7 +59,8 @@ struct NfdumpLineFormatter: LogLineFormatter {
         b.append(",1,2,0,0,0,0,0,0,0.0.0.0,0.0.0.0,0,0,")
         b.append("00:00:00:00:00:00,00:00:00:00:00:00,00:00:00:00:00:00,00:00:00:00:00:00,")
         b.append("0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,0-0-0,0.000,0.000,0.000,10.10.0.1,0/0,1,")
-        b.appendTimestamp(micros: e.timeMicros + e.durationMicros + 300_000, separator: UInt8(ascii: " "), fractionDigits: 3)
+        b.appendTimestamp(
+            micros: e.timeMicros + e.durationMicros + 300_000, separator: UInt8(ascii: " "), fractionDigits: 3)
         b.append("\n")
     }
 }

@@ -6,7 +6,8 @@ struct SuricataLineFormatter: LogLineFormatter {
     func append(_ e: SyntheticEvent, to b: inout LogLineBuffer, context: EventContext) {
         let tcp = e.transport == .tcp
         b.append("{\"timestamp\":\"")
-        b.appendTimestamp(micros: e.timeMicros, offsetSeconds: context.utcOffset, fractionDigits: 6, numericOffset: true)
+        b.appendTimestamp(
+            micros: e.timeMicros, offsetSeconds: context.utcOffset, fractionDigits: 6, numericOffset: true)
         b.append("\",\"flow_id\":")
         b.append((e.junkSeed >> 14) % 2_251_799_813_685_248)
         b.append(",\"in_iface\":\"ens192\",\"event_type\":\"flow\",\"src_ip\":\"")
@@ -40,7 +41,8 @@ struct SuricataLineFormatter: LogLineFormatter {
             micros: e.timeMicros - e.durationMicros, offsetSeconds: context.utcOffset, fractionDigits: 6,
             numericOffset: true)
         b.append("\",\"end\":\"")
-        b.appendTimestamp(micros: e.timeMicros, offsetSeconds: context.utcOffset, fractionDigits: 6, numericOffset: true)
+        b.appendTimestamp(
+            micros: e.timeMicros, offsetSeconds: context.utcOffset, fractionDigits: 6, numericOffset: true)
         b.append("\",\"age\":")
         b.append(Int(e.durationMicros / 1_000_000))
         b.append(",\"state\":\"")
@@ -52,10 +54,18 @@ struct SuricataLineFormatter: LogLineFormatter {
         if tcp {
             let flags: StaticString
             switch e.outcome {
-            case .completed: flags = "\"tcp_flags\":\"1b\",\"tcp_flags_ts\":\"1b\",\"tcp_flags_tc\":\"1b\",\"syn\":true,\"fin\":true,\"psh\":true,\"ack\":true,\"state\":\"closed\""
-            case .reset: flags = "\"tcp_flags\":\"1e\",\"tcp_flags_ts\":\"1e\",\"tcp_flags_tc\":\"1a\",\"syn\":true,\"rst\":true,\"psh\":true,\"ack\":true,\"state\":\"closed\""
-            case .noReply: flags = "\"tcp_flags\":\"02\",\"tcp_flags_ts\":\"02\",\"tcp_flags_tc\":\"00\",\"syn\":true,\"state\":\"syn_sent\""
-            case .rejected: flags = "\"tcp_flags\":\"16\",\"tcp_flags_ts\":\"02\",\"tcp_flags_tc\":\"14\",\"syn\":true,\"rst\":true,\"ack\":true,\"state\":\"closed\""
+            case .completed:
+                flags =
+                    "\"tcp_flags\":\"1b\",\"tcp_flags_ts\":\"1b\",\"tcp_flags_tc\":\"1b\",\"syn\":true,\"fin\":true,\"psh\":true,\"ack\":true,\"state\":\"closed\""
+            case .reset:
+                flags =
+                    "\"tcp_flags\":\"1e\",\"tcp_flags_ts\":\"1e\",\"tcp_flags_tc\":\"1a\",\"syn\":true,\"rst\":true,\"psh\":true,\"ack\":true,\"state\":\"closed\""
+            case .noReply:
+                flags =
+                    "\"tcp_flags\":\"02\",\"tcp_flags_ts\":\"02\",\"tcp_flags_tc\":\"00\",\"syn\":true,\"state\":\"syn_sent\""
+            case .rejected:
+                flags =
+                    "\"tcp_flags\":\"16\",\"tcp_flags_ts\":\"02\",\"tcp_flags_tc\":\"14\",\"syn\":true,\"rst\":true,\"ack\":true,\"state\":\"closed\""
             }
             b.append(",\"tcp\":{")
             b.append(flags)

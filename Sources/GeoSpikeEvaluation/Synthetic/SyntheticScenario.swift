@@ -50,11 +50,13 @@ public struct SyntheticScenario: Sendable, Codable, Equatable {
             throw GeoSpikeError(.usage, "start must be aligned to 15 minutes (got epoch \(start))")
         }
         guard TimeZone(identifier: timeZone) != nil else {
-            throw GeoSpikeError(.usage, 
+            throw GeoSpikeError(
+                .usage,
                 "time zone '\(timeZone)' is not an IANA name such as Europe/Berlin or America/New_York")
         }
         guard (1...SyntheticCountryCatalog.usual.count).contains(countries) else {
-            throw GeoSpikeError(.usage, 
+            throw GeoSpikeError(
+                .usage,
                 "countries must be between 1 and \(SyntheticCountryCatalog.usual.count) (got \(countries))")
         }
         guard volume > 0, volume.isFinite, volume <= 1000 else {

@@ -47,7 +47,8 @@ public struct SyntheticTraffic: Sendable {
         let firstYear = CivilDate.date(days: CivilDate.floorDiv(scenario.start, 86_400)).year
         let lastYear = CivilDate.date(days: CivilDate.floorDiv(scenario.end, 86_400)).year
         let clock = OrganisationClock(timeZone: zone, years: (firstYear - 1)...(lastYear + 1))
-        let profiles = CountryTrafficProfile.draw(seed: scenario.seed, count: scenario.countries, volume: scenario.volume)
+        let profiles = CountryTrafficProfile.draw(
+            seed: scenario.seed, count: scenario.countries, volume: scenario.volume)
         let hosts = HostInventory(seed: scenario.seed, volume: scenario.volume)
         (self.clock, self.profiles, self.hosts) = (clock, profiles, hosts)
         let active = profiles.map(\.country)
@@ -63,7 +64,8 @@ public struct SyntheticTraffic: Sendable {
         let bucketCount = scenario.days * 96
         let moments = (0..<bucketCount).map { clock.moment(bucketStart: scenario.start + Int64($0) * 900) }
         self.moments = moments
-        let (normalMeans, normalCounts) = Self.drawNormalCounts(scenario: scenario, profiles: profiles, moments: moments)
+        let (normalMeans, normalCounts) = Self.drawNormalCounts(
+            scenario: scenario, profiles: profiles, moments: moments)
         (self.normalMeans, self.normalCounts) = (normalMeans, normalCounts)
         jobCells = Self.drawJobCells(scenario: scenario, jobs: jobs, clock: clock, profiles: profiles)
 
@@ -144,7 +146,9 @@ public struct SyntheticTraffic: Sendable {
         let c = profiles.count
         var means = [Double](repeating: 0, count: moments.count * c)
         var counts = [Int32](repeating: 0, count: moments.count * c)
-        let activity = moments.map { BusinessHours.activity(hour: $0.hour, weekday: $0.weekday, isHoliday: $0.isHoliday) }
+        let activity = moments.map {
+            BusinessHours.activity(hour: $0.hour, weekday: $0.weekday, isHoliday: $0.isHoliday)
+        }
         for (country, profile) in profiles.enumerated() {
             let sd = profile.logRateSD
             let innovation = sd * (1 - profile.persistence * profile.persistence).squareRoot()
@@ -164,7 +168,8 @@ public struct SyntheticTraffic: Sendable {
                     seed: scenario.seed, stream: SyntheticStreams.cellNoise, key, UInt64(bitPattern: start))
                 state = profile.persistence * state + innovation * rng.normal()
                 let mean = profile.baseRate * profile.seasonal(activity: activity[bucket]) * profile.drift(at: start)
-                let noise = exp(state - sd * sd / 2) * rng.gamma(shape: profile.gammaShape, scale: 1 / profile.gammaShape)
+                let noise =
+                    exp(state - sd * sd / 2) * rng.gamma(shape: profile.gammaShape, scale: 1 / profile.gammaShape)
                 means[bucket * c + country] = mean
                 counts[bucket * c + country] = Int32(clamping: rng.poisson(mean: mean * noise))
             }
