@@ -146,7 +146,8 @@ struct CSVEventParser: EventLineParser {
                 guard let index = folded.firstIndex(of: explicit.lowercased()) else {
                     throw GeoSpikeError.badData(
                         file: fileName, line: lineNumber,
-                        "the header has no column '\(explicit)' (named by \(column.optionName)); its columns are: \(listing)")
+                        "the header has no column '\(explicit)' (named by \(column.optionName)); its columns are: \(listing)"
+                    )
                 }
                 columnIndex[column.rawValue] = index
             } else if let guesses = CSVFieldMapping.guesses[column],

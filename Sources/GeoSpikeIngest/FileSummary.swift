@@ -41,7 +41,8 @@ public struct FileSummary: Sendable, Codable, Equatable {
         metadataLines += other.metadataLines
         eventsCounted += other.eventsCounted
         for (reason, n) in other.skipped { skipped[reason, default: 0] += n }
-        malformedExamples += other.malformedExamples.prefix(Self.exampleLimit - min(Self.exampleLimit, malformedExamples.count))
+        malformedExamples += other.malformedExamples.prefix(
+            Self.exampleLimit - min(Self.exampleLimit, malformedExamples.count))
         warnings += other.warnings
     }
 }

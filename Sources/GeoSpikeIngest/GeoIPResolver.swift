@@ -66,7 +66,8 @@ public final class GeoIPResolver {
         case let path?:
             guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw GeoSpikeError(
-                    .noInput, "GeoIP database \(path) does not exist; pass --geoip FILE.mmdb, a Tor geoip file, or none")
+                    .noInput, "GeoIP database \(path) does not exist; pass --geoip FILE.mmdb, a Tor geoip file, or none"
+                )
             }
             if isDirectory.boolValue {
                 let v4 = path + "/geoip"

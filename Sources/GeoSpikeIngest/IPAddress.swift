@@ -190,7 +190,8 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         case .v4(let a):
             return "\(a >> 24).\(a >> 16 & 0xFF).\(a >> 8 & 0xFF).\(a & 0xFF)"
         case .v6(let hi, let lo):
-            let groups = (0..<4).map { String(hi >> (48 - 16 * $0) & 0xFFFF, radix: 16) }
+            let groups =
+                (0..<4).map { String(hi >> (48 - 16 * $0) & 0xFFFF, radix: 16) }
                 + (0..<4).map { String(lo >> (48 - 16 * $0) & 0xFFFF, radix: 16) }
             return groups.joined(separator: ":")
         }

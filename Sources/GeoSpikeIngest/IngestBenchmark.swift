@@ -24,10 +24,13 @@ public enum IngestBenchmark {
 
     /// Generates `megabytes` of ECS NDJSON at `path` (deterministic for a seed).
     public static func writeECS(path: String, megabytes: Int, seed: UInt64 = 1) throws {
-        guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }() else {
+        guard
+            let handle = FileHandle(forWritingAtPath: path)
+                ?? {
+                    FileManager.default.createFile(atPath: path, contents: nil)
+                    return FileHandle(forWritingAtPath: path)
+                }()
+        else {
             throw GeoSpikeError(.ioError, "cannot write the benchmark input \(path)")
         }
         defer { try? handle.close() }
@@ -64,16 +67,25 @@ public enum IngestBenchmark {
             var geo = ""
             switch (d.code.isEmpty, next() % 3) {
             case (true, _): geo = ""
-            case (false, 0): geo = #","geo":{"country_iso_code":"\#(d.code)","country_name":"\#(d.name)","continent_name":"Europe","location":{"lat":59.33,"lon":18.06}}"#
+            case (false, 0):
+                geo =
+                    #","geo":{"country_iso_code":"\#(d.code)","country_name":"\#(d.name)","continent_name":"Europe","location":{"lat":59.33,"lon":18.06}}"#
             case (false, 1): geo = #","geo":{"country_name":"\#(d.name)"}"#
             default: geo = ""
             }
             let line: String
             if next() % 2 == 0 {
-                line = #"{"@timestamp":"\#(stamp)","agent":{"type":"packetbeat","version":"8.15.0","name":"\#(host)","id":"8a4f2c1e-5b7d-4e3a-9c1f-2d6b8e0a4f71","ephemeral_id":"c2f1e8d4-7a3b-4c5e-8f9a-1b2c3d4e5f60"},"ecs":{"version":"8.11.0"},"event":{"kind":"event","category":["network"],"type":["connection","end"],"action":"network_flow","dataset":"network_traffic.flow","duration":2512000000,"start":"\#(stamp)","end":"\#(stamp)"},"flow":{"id":"EQIA////DP//////FP8BAAEAUFbA\u0000CAAMKQ==","final":true},"source":{"ip":"\#(source)","port":\#(49152 + next() % 16000),"bytes":\#(bytesOut),"packets":\#(1 + bytesOut / 1400),"mac":"00-50-56-C0-00-08"},"destination":{"ip":"\#(d.ip)","port":\#(port),"bytes":\#(bytesIn),"packets":\#(1 + bytesIn / 1400)\#(geo)},"network":{"transport":"tcp","type":"ipv4","bytes":\#(bytesIn + bytesOut),"packets":\#(2 + (bytesIn + bytesOut) / 1400),"community_id":"1:LQU9qZlK+B5F3KDmev6m5PMibrg="},"host":{"name":"\#(host)","hostname":"\#(host)","os":{"family":"windows","name":"Windows 11 Pro","version":"10.0","kernel":"10.0.22631.4317 (WinBuild.160101.0800)"}},"process":{"name":"\#(process)","pid":\#(next() % 60000),"executable":"C:\\Program Files\\\#(process)"},"user":{"name":"user\#(next() % 50)"}}"#
+                line =
+                    #"{"@timestamp":"\#(stamp)","agent":{"type":"packetbeat","version":"8.15.0","name":"\#(host)","id":"8a4f2c1e-5b7d-4e3a-9c1f-2d6b8e0a4f71","ephemeral_id":"c2f1e8d4-7a3b-4c5e-8f9a-1b2c3d4e5f60"},"ecs":{"version":"8.11.0"},"event":{"kind":"event","category":["network"],"type":["connection","end"],"action":"network_flow","dataset":"network_traffic.flow","duration":2512000000,"start":"\#(stamp)","end":"\#(stamp)"},"flow":{"id":"EQIA////DP//////FP8BAAEAUFbA\u0000CAAMKQ==","final":true},"source":{"ip":"\#(source)","port":\#(49152 + next() % 16000),"bytes":\#(bytesOut),"packets":\#(1 + bytesOut / 1400),"mac":"00-50-56-C0-00-08"},"destination":{"ip":"\#(d.ip)","port":\#(port),"bytes":\#(bytesIn),"packets":\#(1 + bytesIn / 1400)\#(geo)},"network":{"transport":"tcp","type":"ipv4","bytes":\#(bytesIn + bytesOut),"packets":\#(2 + (bytesIn + bytesOut) / 1400),"community_id":"1:LQU9qZlK+B5F3KDmev6m5PMibrg="},"host":{"name":"\#(host)","hostname":"\#(host)","os":{"family":"windows","name":"Windows 11 Pro","version":"10.0","kernel":"10.0.22631.4317 (WinBuild.160101.0800)"}},"process":{"name":"\#(process)","pid":\#(next() % 60000),"executable":"C:\\Program Files\\\#(process)"},"user":{"name":"user\#(next() % 50)"}}"#
             } else {
-                let dottedGeo = geo.isEmpty ? "" : (geo.contains("country_iso_code") ? #","destination.geo.country_iso_code":"\#(d.code)","destination.geo.country_name":"\#(d.name)""# : #","destination.geo.country_name":"\#(d.name)""#)
-                line = #"{"@timestamp":"\#(stamp)","agent.type":"packetbeat","agent.version":"8.15.0","agent.name":"\#(host)","ecs.version":"8.11.0","event.kind":"event","event.category":"network","event.type":["connection","end"],"event.dataset":"network_traffic.flow","event.duration":2512000000,"flow.final":true,"source.ip":"\#(source)","source.port":\#(49152 + next() % 16000),"source.bytes":\#(bytesOut),"destination.ip":"\#(d.ip)","destination.port":\#(port),"destination.bytes":\#(bytesIn)\#(dottedGeo),"network.transport":"tcp","network.type":"ipv4","network.community_id":"1:LQU9qZlK+B5F3KDmev6m5PMibrg=","host.name":"\#(host)","host.os.name":"Windows 11 Pro","process.name":"\#(process)","process.pid":\#(next() % 60000),"user.name":"user\#(next() % 50)","message":"flow \#(source) -> \#(d.ip):\#(port) \"closed\" after 2.5 s"}"#
+                let dottedGeo =
+                    geo.isEmpty
+                    ? ""
+                    : (geo.contains("country_iso_code")
+                        ? #","destination.geo.country_iso_code":"\#(d.code)","destination.geo.country_name":"\#(d.name)""#
+                        : #","destination.geo.country_name":"\#(d.name)""#)
+                line =
+                    #"{"@timestamp":"\#(stamp)","agent.type":"packetbeat","agent.version":"8.15.0","agent.name":"\#(host)","ecs.version":"8.11.0","event.kind":"event","event.category":"network","event.type":["connection","end"],"event.dataset":"network_traffic.flow","event.duration":2512000000,"flow.final":true,"source.ip":"\#(source)","source.port":\#(49152 + next() % 16000),"source.bytes":\#(bytesOut),"destination.ip":"\#(d.ip)","destination.port":\#(port),"destination.bytes":\#(bytesIn)\#(dottedGeo),"network.transport":"tcp","network.type":"ipv4","network.community_id":"1:LQU9qZlK+B5F3KDmev6m5PMibrg=","host.name":"\#(host)","host.os.name":"Windows 11 Pro","process.name":"\#(process)","process.pid":\#(next() % 60000),"user.name":"user\#(next() % 50)","message":"flow \#(source) -> \#(d.ip):\#(port) \"closed\" after 2.5 s"}"#
             }
             chunk += line
             chunk += "\n"
@@ -99,7 +111,8 @@ public enum IngestBenchmark {
         return Result(
             bytes: bytes, lines: summary.linesRead, eventsCounted: summary.eventsCounted, seconds: seconds,
             cpuSeconds: cpuSeconds, megabytesPerSecond: Double(bytes) / 1e6 / seconds,
-            megabytesPerCPUSecond: Double(bytes) / 1e6 / cpuSeconds, eventsPerSecond: Double(summary.linesRead) / seconds,
+            megabytesPerCPUSecond: Double(bytes) / 1e6 / cpuSeconds,
+            eventsPerSecond: Double(summary.linesRead) / seconds,
             peakRSSMegabytes: Double(usage.ru_maxrss) / 1024)
     }
 

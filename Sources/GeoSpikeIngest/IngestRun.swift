@@ -21,7 +21,8 @@ final class IngestRun {
             throw GeoSpikeError(.usage, "--max-bad-fraction must be between 0 and 1, not \(options.maxBadFraction)")
         }
         guard (0...255).contains(options.influencerCapacity) else {
-            throw GeoSpikeError(.usage, "the influencer capacity must be between 0 and 255, not \(options.influencerCapacity)")
+            throw GeoSpikeError(
+                .usage, "the influencer capacity must be between 0 and 255, not \(options.influencerCapacity)")
         }
         _ = try LocalTimeConverter(identifier: options.inputTimeZone)
         self.options = options
@@ -47,7 +48,9 @@ final class IngestRun {
         if summary.total.dataLines == 0 {
             let names = paths.map { $0 == "-" ? "<stdin>" : $0 }.joined(separator: ", ")
             throw GeoSpikeError(
-                .badData, "no records in the input (\(names)): the input is empty or has only headers; pass the log files that hold events")
+                .badData,
+                "no records in the input (\(names)): the input is empty or has only headers; pass the log files that hold events"
+            )
         }
         if !resolver.hasDatabase, summary.total.skipped(.unresolvedCountry) > 0 {
             summary.warnings.append(
@@ -76,7 +79,9 @@ final class IngestRun {
         }
         if let reason = Self.binaryReason(head) {
             throw GeoSpikeError(
-                .badData, "\(reader.displayName) is not a text log (\(reason)); pass NDJSON, Zeek, Suricata EVE or CSV logs, plain or .gz")
+                .badData,
+                "\(reader.displayName) is not a text log (\(reason)); pass NDJSON, Zeek, Suricata EVE or CSV logs, plain or .gz"
+            )
         }
         var format = options.format
         if format == .auto {
@@ -114,7 +119,8 @@ final class IngestRun {
         case .counts:
             guard eventSink == nil else {
                 throw GeoSpikeError(
-                    .usage, "\(reader.displayName) is a counts table, which has no individual events; pass the raw logs")
+                    .usage, "\(reader.displayName) is a counts table, which has no individual events; pass the raw logs"
+                )
             }
             try readCounts(reader, &file)
         }
@@ -198,8 +204,10 @@ final class IngestRun {
             try eventSink(
                 NetworkEvent(
                     time: fields.time, country: country, skipReason: reason, sourceIP: fields.sourceIP?.text,
-                    destinationIP: fields.destinationIP?.text, destinationPort: fields.destinationPort.flatMap { Int($0.text) },
-                    processName: fields.processName?.text, hostName: fields.hostName?.text, userName: fields.userName?.text))
+                    destinationIP: fields.destinationIP?.text,
+                    destinationPort: fields.destinationPort.flatMap { Int($0.text) },
+                    processName: fields.processName?.text, hostName: fields.hostName?.text,
+                    userName: fields.userName?.text))
         }
     }
 
@@ -259,7 +267,11 @@ final class IngestRun {
                 try malformed("\(name):\(lineNumber): \(reason)", &file)
             case .row(let row):
                 let start = Int64(row.bucketStart.rounded(.down))
-                if let firstBucket { spacing = Self.gcd(spacing, abs(start - firstBucket)) } else { firstBucket = start }
+                if let firstBucket {
+                    spacing = Self.gcd(spacing, abs(start - firstBucket))
+                } else {
+                    firstBucket = start
+                }
                 if distinctBuckets.count < 16 { distinctBuckets.insert(start) }
                 if row.add(to: &countsTable) {
                     file.eventsCounted += row.count
@@ -291,7 +303,9 @@ final class IngestRun {
     }
 
     private static func firstSignificantByte(_ head: UnsafeBufferPointer<UInt8>) -> UInt8? {
-        head.first { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
+        head.first {
+            $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r")
+        }
     }
 
     /// Why the first bytes of an input are not text, or nil when they look like text.
@@ -308,14 +322,16 @@ final class IngestRun {
             while case let result = decoder.decode(&iterator), !result.isEmptyInput {
                 if case .error = result { invalid += 1 }
             }
-            if invalid * 20 > sample.count { return "\(invalid) invalid UTF-8 sequences in the first \(sample.count) bytes" }
+            if invalid * 20 > sample.count {
+                return "\(invalid) invalid UTF-8 sequences in the first \(sample.count) bytes"
+            }
         }
         return nil
     }
 }
 
-private extension UnicodeDecodingResult {
-    var isEmptyInput: Bool {
+extension UnicodeDecodingResult {
+    fileprivate var isEmptyInput: Bool {
         if case .emptyInput = self { return true }
         return false
     }

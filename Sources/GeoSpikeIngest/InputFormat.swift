@@ -23,7 +23,9 @@ public enum InputFormat: String, CaseIterable, Sendable, Codable {
             // unless it is all there is.
             let complete = lineEnd < bytes.count || lineStart == 0
             var line = bytes[lineStart..<lineEnd].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            while let last = line.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") { line = line.dropLast() }
+            while let last = line.last, last == UInt8(ascii: "\r") || last == UInt8(ascii: " ") {
+                line = line.dropLast()
+            }
             lineStart = lineEnd + 1
             guard complete, let first = line.first else { continue }
             if first == UInt8(ascii: "#") {
@@ -50,7 +52,9 @@ public enum InputFormat: String, CaseIterable, Sendable, Codable {
             let header = String(decoding: line, as: UTF8.self).lowercased()
             let columns = Set(
                 header.split(whereSeparator: { $0 == "," || $0 == "\t" || $0 == ";" })
-                    .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) })
+                    .map {
+                        $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                    })
             if columns.contains("bucket_start") && columns.contains("country") && columns.contains("count") {
                 return .counts
             }

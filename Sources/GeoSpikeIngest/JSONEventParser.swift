@@ -40,7 +40,8 @@ struct JSONEventParser: EventLineParser {
         -> LineOutcome
     {
         guard scanner.scan(line) else {
-            return .malformed(line.count > 0 && line.last != UInt8(ascii: "}") ? "truncated JSON object" : "not a valid JSON object")
+            return .malformed(
+                line.count > 0 && line.last != UInt8(ascii: "}") ? "truncated JSON object" : "not a valid JSON object")
         }
         let timeName: String
         switch dialect {

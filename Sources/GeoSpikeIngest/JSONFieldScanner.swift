@@ -63,7 +63,9 @@ final class JSONFieldScanner {
         fieldOfNode.initialize(from: terminal, count: nodeCount)
         fieldCount = fields.count
         results = .allocate(capacity: max(fields.count, 1))
-        results.initialize(repeating: Value(bytes: UnsafeBufferPointer(start: nil, count: 0), kind: .absent), count: max(fields.count, 1))
+        results.initialize(
+            repeating: Value(bytes: UnsafeBufferPointer(start: nil, count: 0), kind: .absent),
+            count: max(fields.count, 1))
         scratchCapacity = 4096
         scratch = .allocate(capacity: scratchCapacity)
     }
@@ -148,7 +150,8 @@ final class JSONFieldScanner {
         var scratchUsed = 0
 
         init(
-            end: UnsafePointer<UInt8>, transitions: UnsafeMutablePointer<Int16>, fieldOfNode: UnsafeMutablePointer<Int8>,
+            end: UnsafePointer<UInt8>, transitions: UnsafeMutablePointer<Int16>,
+            fieldOfNode: UnsafeMutablePointer<Int8>,
             results: UnsafeMutablePointer<Value>, scratch: UnsafeMutablePointer<UInt8>
         ) {
             self.end = end
@@ -239,20 +242,24 @@ final class JSONFieldScanner {
                     let start = p
                     while p < end {
                         let d = p.pointee
-                        if d == UInt8(ascii: ",") || d == UInt8(ascii: "}") || d == UInt8(ascii: "]") || d <= 0x20 { break }
+                        if d == UInt8(ascii: ",") || d == UInt8(ascii: "}") || d == UInt8(ascii: "]") || d <= 0x20 {
+                            break
+                        }
                         p += 1
                     }
                     guard p > start else { return false }
                     let isNumber = c == UInt8(ascii: "-") || (c &- UInt8(ascii: "0")) < 10
                     if !isNumber {
                         let token = UnsafeBufferPointer(start: start, count: p - start)
-                        guard token.elementsEqual("true".utf8) || token.elementsEqual("false".utf8)
-                            || token.elementsEqual("null".utf8)
+                        guard
+                            token.elementsEqual("true".utf8) || token.elementsEqual("false".utf8)
+                                || token.elementsEqual("null".utf8)
                         else { return false }
                     }
                     if field >= 0 {
                         results[field] = Value(
-                            bytes: UnsafeBufferPointer(start: start, count: p - start), kind: isNumber ? .number : .literal)
+                            bytes: UnsafeBufferPointer(start: start, count: p - start),
+                            kind: isNumber ? .number : .literal)
                     }
                 }
                 skipSpace(&p)
@@ -266,7 +273,9 @@ final class JSONFieldScanner {
 
         /// The first `"` or backslash at or after `p` (or `end`), eight bytes at a time.
         @inline(__always)
-        static func findQuoteOrBackslash(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+        static func findQuoteOrBackslash(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> UnsafePointer<
+            UInt8
+        > {
             var p = start
             while end - p >= 8 {
                 let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
@@ -326,7 +335,9 @@ final class JSONFieldScanner {
             return false
         }
 
-        private mutating func record(_ field: Int, _ start: UnsafePointer<UInt8>, _ stop: UnsafePointer<UInt8>, escaped: Bool) {
+        private mutating func record(
+            _ field: Int, _ start: UnsafePointer<UInt8>, _ stop: UnsafePointer<UInt8>, escaped: Bool
+        ) {
             let raw = UnsafeBufferPointer(start: start, count: stop - start)
             guard escaped else {
                 results[field] = Value(bytes: raw, kind: .string)

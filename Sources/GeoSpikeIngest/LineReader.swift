@@ -94,7 +94,8 @@ final class LineReader {
                 guard capacity < Self.maximumLineLength else {
                     throw GeoSpikeError.badData(
                         file: displayName, line: lineNumber + 1,
-                        "a line longer than \(Self.maximumLineLength >> 20) MiB; is this a text log with one record a line?")
+                        "a line longer than \(Self.maximumLineLength >> 20) MiB; is this a text log with one record a line?"
+                    )
                 }
                 let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
                 bigger.update(from: buffer, count: filled)
@@ -129,7 +130,8 @@ final class LineReader {
         }
         if code == Z_BUF_ERROR {
             return GeoSpikeError(
-                .badData, "\(displayName) is a truncated gzip file (\(message)); copy it again or pass the complete file")
+                .badData,
+                "\(displayName) is a truncated gzip file (\(message)); copy it again or pass the complete file")
         }
         return GeoSpikeError(
             .badData, "\(displayName) is a corrupt gzip file (\(message)); check the file or pass it uncompressed")

@@ -21,10 +21,12 @@ public final class MaxMindDatabase: @unchecked Sendable {
             handle.deallocate()
             let reason = String(cString: MMDB_strerror(status))
             if status == MMDB_FILE_OPEN_ERROR {
-                throw GeoSpikeError(.noInput, "cannot open the GeoIP database \(path): \(reason); check the --geoip path")
+                throw GeoSpikeError(
+                    .noInput, "cannot open the GeoIP database \(path): \(reason); check the --geoip path")
             }
             throw GeoSpikeError(
-                .badData, "\(path) is not a readable MaxMind DB (\(reason)); pass a GeoLite2/GeoIP2 .mmdb file to --geoip")
+                .badData,
+                "\(path) is not a readable MaxMind DB (\(reason)); pass a GeoLite2/GeoIP2 .mmdb file to --geoip")
         }
         lookupPath = .allocate(capacity: 3)
         lookupPath[0] = UnsafePointer(strdup("country"))

@@ -93,7 +93,8 @@ public struct ReaderArguments: ParsableArguments {
             options.excludedProcesses = excludeProcess.filter { $0.lowercased() != "none" }
         }
         guard maxBadFraction >= 0, maxBadFraction <= 1 else {
-            throw ValidationError("--max-bad-fraction must be between 0 and 1 (e.g. 0.01 for 1%), not \(maxBadFraction)")
+            throw ValidationError(
+                "--max-bad-fraction must be between 0 and 1 (e.g. 0.01 for 1%), not \(maxBadFraction)")
         }
         options.maxBadFraction = maxBadFraction
         options.strict = strict

@@ -21,7 +21,9 @@ public struct ReaderOptions: Sendable, Codable, Equatable {
     public var influencerCapacity: Int = 16
 
     /// The Beats and Agent processes that Elastic's job excludes from its datafeed.
-    public static let defaultExcludedProcesses = ["elastic-agent", "metricbeat", "filebeat", "packetbeat", "winlogbeat"]
+    public static let defaultExcludedProcesses = [
+        "elastic-agent", "metricbeat", "filebeat", "packetbeat", "winlogbeat",
+    ]
 
     public init() {}
 

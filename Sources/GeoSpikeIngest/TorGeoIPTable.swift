@@ -58,7 +58,9 @@ public final class TorGeoIPTable: Sendable {
                 defer { lineStart = lineEnd + 1 }
                 if end == lineStart || base[lineStart] == 0x23 { continue }  // #
                 func fail() -> GeoSpikeError {
-                    let text = String(decoding: UnsafeBufferPointer(start: base + lineStart, count: min(end - lineStart, 80)), as: UTF8.self)
+                    let text = String(
+                        decoding: UnsafeBufferPointer(start: base + lineStart, count: min(end - lineStart, 80)),
+                        as: UTF8.self)
                     return GeoSpikeError.badData(
                         file: path, line: lineNumber,
                         "'\(text)' is not START,END,CC; is this a Tor geoip file? (or pass --geoip FILE.mmdb)")
@@ -104,7 +106,8 @@ public final class TorGeoIPTable: Sendable {
         return code == 0 ? nil : CountryCode(packed: code)
     }
 
-    private static func search<T: FixedWidthInteger>(_ key: T, _ starts: [T], _ ends: [T], _ codes: [UInt16]) -> UInt16 {
+    private static func search<T: FixedWidthInteger>(_ key: T, _ starts: [T], _ ends: [T], _ codes: [UInt16]) -> UInt16
+    {
         starts.withUnsafeBufferPointer { starts in
             // The first range starting after the key; the one before it may hold the key.
             var low = 0

@@ -18,7 +18,9 @@ extension UnsafeBufferPointer where Element == UInt8 {
         switch count {
         case 0: return true
         case 1: return self[0] == UInt8(ascii: "-")
-        case 2: return (self[0] == UInt8(ascii: "?") && self[1] == UInt8(ascii: "?")) || (self[0] == UInt8(ascii: "-") && self[1] == UInt8(ascii: "-"))
+        case 2:
+            return (self[0] == UInt8(ascii: "?") && self[1] == UInt8(ascii: "?"))
+                || (self[0] == UInt8(ascii: "-") && self[1] == UInt8(ascii: "-"))
         default:
             guard count <= 7 else { return false }
             // Compared byte by byte, lower-cased: CSV rows ask this for every column.

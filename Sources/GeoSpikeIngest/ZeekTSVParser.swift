@@ -13,7 +13,8 @@ struct ZeekTSVParser: EventLineParser {
     private var fieldCount = 0
     /// Column index of ts, id.resp_h, id.orig_h, id.resp_p, resp_cc (-1 when absent).
     private var columns = (time: -1, destination: -1, source: -1, port: -1, country: -1)
-    private var spans: [UnsafeBufferPointer<UInt8>] = Array(repeating: UnsafeBufferPointer(start: nil, count: 0), count: 5)
+    private var spans: [UnsafeBufferPointer<UInt8>] = Array(
+        repeating: UnsafeBufferPointer(start: nil, count: 0), count: 5)
 
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into fields: inout EventFields)
         -> LineOutcome
@@ -33,11 +34,17 @@ struct ZeekTSVParser: EventLineParser {
         while true {
             if i == line.count || base[i] == separator {
                 let span = UnsafeBufferPointer(start: base + fieldStart, count: i - fieldStart)
-                if column == columns.time { spans[0] = span }
-                else if column == columns.destination { spans[1] = span }
-                else if column == columns.source { spans[2] = span }
-                else if column == columns.port { spans[3] = span }
-                else if column == columns.country { spans[4] = span }
+                if column == columns.time {
+                    spans[0] = span
+                } else if column == columns.destination {
+                    spans[1] = span
+                } else if column == columns.source {
+                    spans[2] = span
+                } else if column == columns.port {
+                    spans[3] = span
+                } else if column == columns.country {
+                    spans[4] = span
+                }
                 column += 1
                 if i == line.count { break }
                 fieldStart = i + 1

@@ -11,7 +11,10 @@ struct CountsCommandTests {
     @Test func theQuirksFileGivesTheHandWorkedCounts() throws {
         let result = try run(
             "geospike-eval",
-            ["counts", "--input", Self.fixture("ecs_quirks.ndjson"), "--geoip", Self.geoIP2, "--max-bad-fraction", "0.1"])
+            [
+                "counts", "--input", Self.fixture("ecs_quirks.ndjson"), "--geoip", Self.geoIP2, "--max-bad-fraction",
+                "0.1",
+            ])
         #expect(result.exitCode == 0, "\(result.stderr)")
         // Worked out line by line in Fixtures/ecs_quirks.ndjson (see FormatReaderTests).
         #expect(
@@ -70,15 +73,22 @@ struct CountsCommandTests {
         try gzip.run()
         let compressed = pipe.fileHandleForReading.readDataToEndOfFile()
         gzip.waitUntilExit()
-        let summaryPath = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID().uuidString).json").path
+        let summaryPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "summary-\(UUID().uuidString).json"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: summaryPath) }
         let result = try run(
             "geospike-eval",
-            ["counts", "--input", "-", "--geoip", Self.geoIP2, "--max-bad-fraction", "0.2", "--summary-json", summaryPath],
+            [
+                "counts", "--input", "-", "--geoip", Self.geoIP2, "--max-bad-fraction", "0.2", "--summary-json",
+                summaryPath,
+            ],
             stdin: compressed)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout.split(separator: "\n").count == 6)
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath))) as? [String: Any]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath)))
+            as? [String: Any]
         let total = json?["total"] as? [String: Any]
         #expect(total?["eventsCounted"] as? Int == 5)
         #expect((total?["skipped"] as? [String: Int])?["notNetwork"] == 3)
@@ -103,7 +113,8 @@ struct CountsCommandTests {
         #expect(empty.exitCode == 65)
         #expect(empty.stderr.contains("no records in the input"))
 
-        let binary = try run("geospike-eval", ["counts", "--input", "-"], stdin: Data((0..<4096).map { UInt8($0 % 256) }))
+        let binary = try run(
+            "geospike-eval", ["counts", "--input", "-"], stdin: Data((0..<4096).map { UInt8($0 % 256) }))
         #expect(binary.exitCode == 65)
         #expect(binary.stderr.contains("is not a text log"))
 
@@ -115,7 +126,8 @@ struct CountsCommandTests {
     }
 
     @Test func outputFileAndHourlyBuckets() throws {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("counts-\(UUID().uuidString).csv").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("counts-\(UUID().uuidString).csv")
+            .path
         defer { try? FileManager.default.removeItem(atPath: output) }
         let result = try run(
             "geospike-eval",

@@ -29,7 +29,8 @@ struct BadInputTests {
             try Ingest.countTable(paths: [path], options: Fixture.options(maxBadFraction: 0.01))
         }
         #expect(error?.exitCode == 65)
-        #expect(error?.message.contains("3 of 100 records (3.0%) are malformed, more than --max-bad-fraction 0.01") == true)
+        #expect(
+            error?.message.contains("3 of 100 records (3.0%) are malformed, more than --max-bad-fraction 0.01") == true)
         #expect(error?.message.contains("\(path):98: truncated JSON object") == true)
     }
 
@@ -60,7 +61,9 @@ struct BadInputTests {
         let empty = try Fixture.write("", name: "empty.ndjson")
         let blank = try Fixture.write("\n  \n\n", name: "blank.ndjson")
         for path in [empty, blank] {
-            let error = #expect(throws: GeoSpikeError.self) { try Ingest.countTable(paths: [path], options: Fixture.options()) }
+            let error = #expect(throws: GeoSpikeError.self) {
+                try Ingest.countTable(paths: [path], options: Fixture.options())
+            }
             #expect(error?.exitCode == 65)
             #expect(error?.message.contains("no records in the input") == true)
         }
@@ -75,7 +78,9 @@ struct BadInputTests {
         let header = try String(contentsOfFile: Fixture.path("conn.log"), encoding: .utf8)
             .split(separator: "\n").filter { $0.contains("#") }.joined(separator: "\n")
         let path = try Fixture.write(header + "\n", name: "header-only.log")
-        let error = #expect(throws: GeoSpikeError.self) { try Ingest.countTable(paths: [path], options: Fixture.options()) }
+        let error = #expect(throws: GeoSpikeError.self) {
+            try Ingest.countTable(paths: [path], options: Fixture.options())
+        }
         #expect(error?.exitCode == 65)
     }
 
@@ -88,12 +93,17 @@ struct BadInputTests {
         }
         let path = Fixture.temporaryPath("garbage.bin")
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let error = #expect(throws: GeoSpikeError.self) { try Ingest.countTable(paths: [path], options: Fixture.options()) }
+        let error = #expect(throws: GeoSpikeError.self) {
+            try Ingest.countTable(paths: [path], options: Fixture.options())
+        }
         #expect(error?.exitCode == 65)
         #expect(error?.message.contains("is not a text log") == true)
         let utf16 = Fixture.temporaryPath("utf16.ndjson")
-        try Data(Self.goodLine.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: URL(fileURLWithPath: utf16))
-        let utf16Error = #expect(throws: GeoSpikeError.self) { try Ingest.countTable(paths: [utf16], options: Fixture.options()) }
+        try Data(Self.goodLine.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(
+            to: URL(fileURLWithPath: utf16))
+        let utf16Error = #expect(throws: GeoSpikeError.self) {
+            try Ingest.countTable(paths: [utf16], options: Fixture.options())
+        }
         #expect(utf16Error?.message.contains("NUL bytes") == true)
     }
 
@@ -103,14 +113,17 @@ struct BadInputTests {
         let data = try Data(contentsOf: URL(fileURLWithPath: compressed))
         let cut = Fixture.temporaryPath("cut-short.ndjson.gz")
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: cut))
-        let error = #expect(throws: GeoSpikeError.self) { try Ingest.countTable(paths: [cut], options: Fixture.options()) }
+        let error = #expect(throws: GeoSpikeError.self) {
+            try Ingest.countTable(paths: [cut], options: Fixture.options())
+        }
         #expect(error?.exitCode == 65)
         #expect(error?.message.contains("truncated gzip") == true)
     }
 
     @Test func linesLongerThanTheReadBufferAreRead() throws {
         let padding = String(repeating: "x", count: 3 << 20)
-        let long = #"{"@timestamp":"2026-10-05T00:01:00Z","message":"\#(padding)","destination.geo.country_iso_code":"NO"}"#
+        let long =
+            #"{"@timestamp":"2026-10-05T00:01:00Z","message":"\#(padding)","destination.geo.country_iso_code":"NO"}"#
         let path = try Fixture.write(Self.goodLine + "\n" + long + "\n" + Self.goodLine, name: "long.ndjson")
         let (table, summary) = try Ingest.countTable(paths: [path], options: Fixture.options(maxBadFraction: 0))
         #expect(Fixture.cells(table) == ["0/NO": 1, "0/SE": 2])

@@ -7,7 +7,8 @@ import Testing
 @Suite("Format readers")
 struct FormatReaderTests {
     @Test func ecsFileWithEveryQuirk() throws {
-        let (table, summary) = try Ingest.countTable(paths: [Fixture.path("ecs_quirks.ndjson")], options: Fixture.options())
+        let (table, summary) = try Ingest.countTable(
+            paths: [Fixture.path("ecs_quirks.ndjson")], options: Fixture.options())
         // Line by line in the fixture: nested, dotted and mixed keys; a name instead of a
         // code; GeoIP for IPv4 and IPv6; an offset timestamp; escapes in keys and values.
         #expect(
@@ -126,12 +127,14 @@ struct FormatReaderTests {
 
     @Test func firewallCSVWithGuessedOrNamedColumns() throws {
         let expected = ["0/GB": 1, "0/SE": 1, "15/CN": 1, "15/US": 1]
-        let (guessed, summary) = try Ingest.countTable(paths: [Fixture.path("firewall.csv")], options: Fixture.options())
+        let (guessed, summary) = try Ingest.countTable(
+            paths: [Fixture.path("firewall.csv")], options: Fixture.options())
         #expect(Fixture.cells(guessed) == expected)
         #expect(summary.total.skipped == [.privateDestination: 1])
         var options = Fixture.options()
         options.csvFields = CSVFieldMapping(
-            timeField: "event_time", destinationIPField: "dst", countryField: "dst_country", processField: "application",
+            timeField: "event_time", destinationIPField: "dst", countryField: "dst_country",
+            processField: "application",
             hostField: "device")
         let (named, _) = try Ingest.countTable(paths: [Fixture.path("firewall.csv")], options: options)
         #expect(Fixture.cells(named) == expected)
@@ -147,7 +150,9 @@ struct FormatReaderTests {
             try Ingest.countTable(paths: [Fixture.path("firewall.csv")], options: options)
         }
         #expect(error?.kind == .badData)
-        #expect(error?.message.contains("firewall.csv:1: the header has no column 'start_time' (named by --time-field)") == true)
+        #expect(
+            error?.message.contains("firewall.csv:1: the header has no column 'start_time' (named by --time-field)")
+                == true)
         #expect(error?.message.contains("event_time, src, dst") == true)
     }
 
@@ -155,7 +160,8 @@ struct FormatReaderTests {
         let (table, summary) = try Ingest.countTable(paths: [Fixture.path("counts.csv")], options: Fixture.options())
         // Sweden's name joins SE's 00:15 row; the 00:20 row is re-bucketed to 00:15.
         #expect(Fixture.cells(table) == ["0/GB": 7, "0/SE": 120, "15/SE": 100, "15/US": 2])
-        #expect(table.extras["bytes"]?[CellKey(bucketStart: Fixture.day + 900, country: CountryCode("SE")!)] == 1_000_000)
+        #expect(
+            table.extras["bytes"]?[CellKey(bucketStart: Fixture.day + 900, country: CountryCode("SE")!)] == 1_000_000)
         #expect(summary.total.eventsCounted == 229)
         #expect(summary.total.skipped == [.unresolvedCountry: 3, .malformed: 1])
         #expect(table.bucketRange == Fixture.day...(Fixture.day + 1800))
@@ -187,7 +193,9 @@ struct FormatReaderTests {
                 """)
         let reread = try CountsCSV.parse(text)
         #expect(reread.counts == table.counts.filter { $0.value != 0 })
-        #expect(throws: GeoSpikeError.self) { try CountsCSV.parse("bucket_start,country,count\n2026-10-05T00:00:00Z,SE\n") }
+        #expect(throws: GeoSpikeError.self) {
+            try CountsCSV.parse("bucket_start,country,count\n2026-10-05T00:00:00Z,SE\n")
+        }
     }
 
     @Test func formatsAreDetectedFromContentNotNames() throws {

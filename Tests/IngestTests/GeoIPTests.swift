@@ -27,7 +27,8 @@ struct GeoIPTests {
         let resolver = try GeoIPResolver(spec: Fixture.geoIP2)
         for _ in 0..<3 {
             for row in Self.expected {
-                let expected: GeoIPResolver.Resolution = row.geoIP2.flatMap { CountryCode($0) }.map { .country($0) } ?? .unresolved
+                let expected: GeoIPResolver.Resolution =
+                    row.geoIP2.flatMap { CountryCode($0) }.map { .country($0) } ?? .unresolved
                 #expect(try resolver.resolve(#require(IPAddress(row.ip))) == expected, "\(row.ip)")
             }
         }
@@ -71,7 +72,9 @@ struct GeoIPTests {
     }
 
     @Test func badDatabasesGetClearErrors() throws {
-        let missing = #expect(throws: GeoSpikeError.self) { try GeoIPResolver(spec: "/nonexistent/GeoLite2-Country.mmdb") }
+        let missing = #expect(throws: GeoSpikeError.self) {
+            try GeoIPResolver(spec: "/nonexistent/GeoLite2-Country.mmdb")
+        }
         #expect(missing?.kind == .noInput)
         let notMMDB = try Fixture.write("\u{1}\u{2}not a database", name: "broken.mmdb")
         let broken = #expect(throws: GeoSpikeError.self) { try GeoIPResolver(spec: notMMDB) }

@@ -50,7 +50,8 @@ struct IndependentCountTests {
             var notNetwork = false
             switch Int.random(in: 0..<10, using: &rng) {
             case 0:  // A process that Elastic's datafeed excludes.
-                let process = ["filebeat", "Metricbeat.exe", "elastic-agent", "winlogbeat.EXE"].randomElement(using: &rng)!
+                let process = ["filebeat", "Metricbeat.exe", "elastic-agent", "winlogbeat.EXE"].randomElement(
+                    using: &rng)!
                 fields.append(nested ? "\"process\":{\"name\":\"\(process)\"}" : "\"process.name\":\"\(process)\"")
                 fields.append("\"destination.ip\":\"\(target.ip)\"")
                 truth.skipped[.excludedProcess, default: 0] += 1
@@ -74,12 +75,15 @@ struct IndependentCountTests {
             case 4:  // Country code, nested.
                 fields.append("\"destination\":{\"geo\":{\"country_iso_code\":\"\(target.country)\"},\"port\":443}")
             default:  // GeoIP on the destination address, either key style.
-                fields.append(nested ? "\"destination\":{\"ip\":\"\(target.ip)\"}" : "\"destination.ip\":\"\(target.ip)\"")
+                fields.append(
+                    nested ? "\"destination\":{\"ip\":\"\(target.ip)\"}" : "\"destination.ip\":\"\(target.ip)\"")
             }
             if !notNetwork, Bool.random(using: &rng) {
                 fields.append(nested ? "\"event\":{\"category\":[\"network\"]}" : "\"event.category\":\"network\"")
             }
-            fields.append("\"source\":{\"ip\":\"10.0.\(Int.random(in: 0...255, using: &rng)).\(Int.random(in: 1...254, using: &rng))\"}")
+            fields.append(
+                "\"source\":{\"ip\":\"10.0.\(Int.random(in: 0...255, using: &rng)).\(Int.random(in: 1...254, using: &rng))\"}"
+            )
             fields.shuffle(using: &rng)
             lines.append("{" + fields.joined(separator: ",") + "}")
             if let outcome { truth.counts[outcome, default: 0] += 1 }
@@ -89,7 +93,7 @@ struct IndependentCountTests {
     }
 
     @Test func generatedECSMatchesTheGeneratorsTally() throws {
-        let (text, truth) = Self.generateECS(events: 4000, seed: 20261005)
+        let (text, truth) = Self.generateECS(events: 4000, seed: 20_261_005)
         let path = try Fixture.write(text, name: "generated.ndjson")
         let (table, summary) = try Ingest.countTable(paths: [path], options: Fixture.options(maxBadFraction: 0))
         #expect(Fixture.cells(table) == truth.counts)
@@ -102,7 +106,8 @@ struct IndependentCountTests {
         let (text, truth) = Self.generateECS(events: 1500, seed: 7)
         let plain = try Fixture.write(text, name: "part.ndjson")
         let compressed = try Gzip.compress(plain)
-        let (table, summary) = try Ingest.countTable(paths: [plain, compressed], options: Fixture.options(maxBadFraction: 0))
+        let (table, summary) = try Ingest.countTable(
+            paths: [plain, compressed], options: Fixture.options(maxBadFraction: 0))
         #expect(Fixture.cells(table) == truth.counts.mapValues { $0 * 2 })
         #expect(summary.files.count == 2)
         #expect(summary.files[0].eventsCounted == summary.files[1].eventsCounted)

@@ -34,7 +34,8 @@ struct JSONFieldScannerTests {
     }
 
     @Test func skipsUnwantedValuesWhateverTheyHold() {
-        let line = #"{"message":"a \"quoted\" {brace} [bracket] \\","nested":{"a":[1,{"b":"}"}],"destination":{"ip":"decoy"}},"destination":{"ip":"89.160.20.156"},"n":-12.5e3,"host":{"name":"x"}}"#
+        let line =
+            #"{"message":"a \"quoted\" {brace} [bracket] \\","nested":{"a":[1,{"b":"}"}],"destination":{"ip":"decoy"}},"destination":{"ip":"89.160.20.156"},"n":-12.5e3,"host":{"name":"x"}}"#
         let values = scan(line)
         #expect(values?[1] == "89.160.20.156")
         #expect(values?[3] == "x")
@@ -42,7 +43,8 @@ struct JSONFieldScannerTests {
     }
 
     @Test func decodesEscapesInValuesAndKeys() {
-        let values = scan(#"{"host.name":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/","destination.geo.country\u005fiso_code":"CN"}"#)
+        let values = scan(
+            #"{"host.name":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/","destination.geo.country\u005fiso_code":"CN"}"#)
         #expect(values?[3] == "café 😀 \"q\" \\ /")
         #expect(values?[0] == "CN")
     }
@@ -71,7 +73,8 @@ struct JSONFieldScannerTests {
     @Test func agreesWithJSONSerializationOnGeneratedDocuments() throws {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<300 {
-            let ip = "\(Int.random(in: 1...223, using: &rng)).\(Int.random(in: 0...255, using: &rng)).1.\(Int.random(in: 0...255, using: &rng))"
+            let ip =
+                "\(Int.random(in: 1...223, using: &rng)).\(Int.random(in: 0...255, using: &rng)).1.\(Int.random(in: 0...255, using: &rng))"
             let host = ["ws-1", "caf\u{e9}", "q\"uote", "back\\slash", "tab\there", "😀"].randomElement(using: &rng)!
             var document: [String: Any] = ["@timestamp": "2026-10-05T00:00:00Z", "noise": ["x": [1, ["y": "}"]]]]
             if Bool.random(using: &rng) {

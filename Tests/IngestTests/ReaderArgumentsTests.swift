@@ -41,7 +41,8 @@ struct ReaderArgumentsTests {
 
     @Test func invalidValuesAreUsageErrors() {
         for arguments in [
-            ["--format", "pcap"], ["--bucket-span", "7m"], ["--bucket-span", "fortnight"], ["--input-timezone", "Mars/Olympus"],
+            ["--format", "pcap"], ["--bucket-span", "7m"], ["--bucket-span", "fortnight"],
+            ["--input-timezone", "Mars/Olympus"],
             ["--max-bad-fraction", "1.5"], ["--influencer-capacity", "1000"],
         ] {
             #expect(throws: (any Error).self, "\(arguments)") { try ReaderArguments.parse(arguments) }
