@@ -52,10 +52,12 @@ final class LineReader {
         buffer.deallocate()
     }
 
-    /// The first bytes of the input (up to one chunk), for format detection; consumes nothing.
+    /// The first bytes of the input (up to one chunk), for format detection; consumes
+    /// nothing but a UTF-8 byte order mark, which Windows exporters put before the first line.
     func peek() throws -> UnsafeBufferPointer<UInt8> {
         while !atEnd && filled < capacity { try fill() }
-        return UnsafeBufferPointer(start: buffer, count: filled)
+        if consumed == 0, filled >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { consumed = 3 }
+        return UnsafeBufferPointer(start: buffer + consumed, count: filled - consumed)
     }
 
     /// Calls `body` with every line (without `\n` or `\r\n`) and its 1-based number.

@@ -137,6 +137,14 @@ struct BadInputTests {
         #expect(Fixture.cells(table) == ["0/GB": 1, "0/SE": 1])
     }
 
+    @Test func aByteOrderMarkBeforeTheFirstLineIsIgnored() throws {
+        let csv = try Fixture.write("\u{FEFF}ts,dst_ip\n2026-10-05T00:01:00Z,89.160.20.156\n", name: "bom.csv")
+        let json = try Fixture.write("\u{FEFF}" + Self.goodLine + "\n", name: "bom.ndjson")
+        let (table, summary) = try Ingest.countTable(paths: [csv, json], options: Fixture.options(maxBadFraction: 0))
+        #expect(Fixture.cells(table) == ["0/SE": 2])
+        #expect(summary.files.map(\.format) == [.csv, .ecs])
+    }
+
     @Test func withoutAnyGeoIPDatabaseUnresolvedEventsAreCountedAndExplained() throws {
         let path = try Fixture.write(Self.goodLine + "\n", name: "no-geoip.ndjson")
         let (table, summary) = try Ingest.countTable(paths: [path], options: Fixture.options(geoip: "none"))
