@@ -125,6 +125,7 @@ struct BadInputTests {
         let long =
             #"{"@timestamp":"2026-10-05T00:01:00Z","message":"\#(padding)","destination.geo.country_iso_code":"NO"}"#
         let path = try Fixture.write(Self.goodLine + "\n" + long + "\n" + Self.goodLine, name: "long.ndjson")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let (table, summary) = try Ingest.countTable(paths: [path], options: Fixture.options(maxBadFraction: 0))
         #expect(Fixture.cells(table) == ["0/NO": 1, "0/SE": 2])
         #expect(summary.total.linesRead == 3)

@@ -35,7 +35,7 @@ enum Fixture {
         return cells
     }
 
-    /// A fresh temporary file path that is removed when the test process ends... or left for the OS.
+    /// A path in this test process's own temporary directory (tests remove their large files).
     static func temporaryPath(_ name: String) -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "geospike-ingest-tests-\(ProcessInfo.processInfo.processIdentifier)")

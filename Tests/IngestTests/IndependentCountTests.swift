@@ -95,6 +95,7 @@ struct IndependentCountTests {
     @Test func generatedECSMatchesTheGeneratorsTally() throws {
         let (text, truth) = Self.generateECS(events: 4000, seed: 20_261_005)
         let path = try Fixture.write(text, name: "generated.ndjson")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let (table, summary) = try Ingest.countTable(paths: [path], options: Fixture.options(maxBadFraction: 0))
         #expect(Fixture.cells(table) == truth.counts)
         #expect(summary.total.skipped == truth.skipped)
@@ -106,6 +107,7 @@ struct IndependentCountTests {
         let (text, truth) = Self.generateECS(events: 1500, seed: 7)
         let plain = try Fixture.write(text, name: "part.ndjson")
         let compressed = try Gzip.compress(plain)
+        defer { for file in [plain, compressed] { try? FileManager.default.removeItem(atPath: file) } }
         let (table, summary) = try Ingest.countTable(
             paths: [plain, compressed], options: Fixture.options(maxBadFraction: 0))
         #expect(Fixture.cells(table) == truth.counts.mapValues { $0 * 2 })
