@@ -50,7 +50,7 @@ extension CountryModel {
         case .poisson:
             return CountTails.poissonLogPMF(count, mean: exp(eta))
         case .negativeBinomial:
-            return CountTails.negativeBinomialLogPMF(count, mean: exp(eta), dispersion: max(dispersion, 1e-12))
+            return CountTails.negativeBinomialLogPMF(count, mean: exp(eta), dispersion: dispersion)
         case .logNormal:
             return Self.discretisedLogNormalLogPMF(count, location: eta, scale: sigma)
         }

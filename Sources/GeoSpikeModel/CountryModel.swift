@@ -21,6 +21,10 @@ public struct CountryModel: Codable, Equatable, Sendable {
     /// Observed mean count per training bucket.
     public var meanPerBucket: Double
     public var selection: FamilySelection
+    /// The source hosts and IPs that talked to this country most in training (up to 16
+    /// each, `host.name` then `source.ip` values), so an alert can say whether its top
+    /// source is a usual one. Empty when the logs carried no influencers (counts CSV).
+    public var usualSources: [String] = []
 
     public var countryCode: CountryCode? { CountryCode(country) }
 

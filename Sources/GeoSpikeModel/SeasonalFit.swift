@@ -83,8 +83,8 @@ public enum SeasonalFitter {
                 guard family == .negativeBinomial else { break }
                 let next = fitDispersion(
                     means: linearPredictors(beta, offsets, cells), cells: cells, counts: counts,
-                    prior: dispersionPrior)
-                let converged = abs(log(next) - log(alpha)) < 1e-6
+                    prior: dispersionPrior, near: alpha)
+                let converged = abs(log(next) - log(alpha)) < 1e-5
                 alpha = next
                 if converged { break }
             }
@@ -94,7 +94,7 @@ public enum SeasonalFitter {
         }
         if family == .negativeBinomial {
             let eta = linearPredictors(beta, offsets, cells)
-            alpha = fitDispersion(means: eta, cells: cells, counts: counts, prior: dispersionPrior)
+            alpha = fitDispersion(means: eta, cells: cells, counts: counts, prior: dispersionPrior, near: alpha)
             information = try fitMean(
                 beta: beta, alpha: alpha, offsets: offsets, cells: cells, counts: counts, shape: shape
             ).information
@@ -102,6 +102,17 @@ public enum SeasonalFitter {
         return SeasonalFit(
             family: family, coefficients: beta + effects, dispersion: alpha, sigma: 0,
             levelVariance: try levelVariance(information: information, cells: cells), iterations: iterations)
+    }
+
+    /// A quick NB dispersion for a country: Poisson mean (with slot effects), then α once.
+    /// Used only to centre the pooled dispersion prior, where full alternation is wasted.
+    public static func quickDispersion(cells: SeasonalCells, counts: CountryCellCounts, shape: ShapePrior) throws -> Double {
+        let poisson = try fitCounts(family: .poisson, cells: cells, counts: counts, shape: shape)
+        let smoothCount = cells.design.columns
+        let effects = Array(poisson.coefficients.dropFirst(smoothCount))
+        let offsets = cells.slotEffect.map { $0 >= 0 ? effects[$0] : 0 }
+        let eta = linearPredictors(Array(poisson.coefficients.prefix(smoothCount)), offsets, cells)
+        return fitDispersion(means: eta, cells: cells, counts: counts, prior: .weak)
     }
 
     /// log of `(κ + observed)/(κ + expected)` per slot, expected from the smooth fit.
@@ -274,20 +285,38 @@ public enum SeasonalFitter {
     /// The NB2 dispersion maximising the penalised profile likelihood, by golden-section
     /// search on log α (the likelihood is unimodal there in practice and the search never
     /// leaves its bounds, unlike Newton steps near α → 0).
+    /// - Parameter near: a previous estimate; the search then starts in a bracket of ±1.5
+    ///   around it (an alternating fit moves α little once the mean settles), widened to
+    ///   the full range if the optimum sits on the bracket's edge.
     static func fitDispersion(
-        means eta: [Double], cells: SeasonalCells, counts: CountryCellCounts, prior: DispersionPrior
+        means eta: [Double], cells: SeasonalCells, counts: CountryCellCounts, prior: DispersionPrior,
+        near: Double? = nil
     ) -> Double {
         let objective = { (logAlpha: Double) -> Double in
             dispersionLogLikelihood(alpha: exp(logAlpha), eta: eta, cells: cells, counts: counts)
                 - 0.5 * prior.precision * (logAlpha - prior.logMean) * (logAlpha - prior.logMean)
         }
-        var (a, b) = dispersionRange
+        let (lowest, highest) = dispersionRange
+        if let near, near > 0 {
+            let centre = log(near)
+            let bracket = (max(lowest, centre - 1.5), min(highest, centre + 1.5))
+            let found = goldenSection(objective, bracket)
+            let onEdge =
+                (found - bracket.0 < 1e-3 && bracket.0 > lowest) || (bracket.1 - found < 1e-3 && bracket.1 < highest)
+            if !onEdge { return exp(found) }
+        }
+        return exp(goldenSection(objective, (lowest, highest)))
+    }
+
+    /// The maximiser of a unimodal function on an interval, to 1e-5.
+    static func goldenSection(_ objective: (Double) -> Double, _ interval: (Double, Double)) -> Double {
+        var (a, b) = interval
         let ratio = (5.0.squareRoot() - 1) / 2
         var x1 = b - ratio * (b - a)
         var x2 = a + ratio * (b - a)
         var f1 = objective(x1)
         var f2 = objective(x2)
-        while b - a > 1e-7 {
+        while b - a > 1e-5 {
             if f1 < f2 {
                 a = x1
                 x1 = x2
@@ -302,7 +331,7 @@ public enum SeasonalFitter {
                 f1 = objective(x1)
             }
         }
-        return exp((a + b) / 2)
+        return (a + b) / 2
     }
 
     /// The NB2 log-likelihood's dependence on α at fixed means:
@@ -324,8 +353,8 @@ public enum SeasonalFitter {
         return total
     }
 
-    /// log Γ(y + r) − log Γ(r), exact by summation for small y (no cancellation when r is
-    /// huge), through log-gamma otherwise.
+    /// log Γ(y + r) − log Γ(r), exact by summation for small y, through the numerics
+    /// module's cancellation-free Pochhammer symbol otherwise.
     static func logRisingFactorialRatio(_ r: Double, _ y: Double) -> Double {
         if y < 64 {
             var sum = 0.0
@@ -336,7 +365,7 @@ public enum SeasonalFitter {
             }
             return sum
         }
-        return SpecialFunctions.logGamma(y + r) - SpecialFunctions.logGamma(r)
+        return SpecialFunctions.logPochhammer(r, y)
     }
 
     /// Variance of the weighted-average log level `x̄ᵀ A⁻¹ x̄`, with A the penalised information.

@@ -83,6 +83,10 @@ public struct Trainer: Sendable {
         }
         let coefficients = Matrix(
             rows: options.design.columnCount, columns: columns.count, columnMajor: columns.flatMap { $0 })
+        let sources = Self.usualSources(table)
+        for j in countries.indices {
+            countries[j].usualSources = countries[j].countryCode.flatMap { sources[$0] } ?? []
+        }
         let metadata = ModelMetadata(
             toolVersion: Self.toolVersion, bucketSpanSeconds: span.seconds, timeZone: options.timeZone,
             trainingStart: Timestamp.iso8601(range.lowerBound), trainingEnd: Timestamp.iso8601(range.upperBound),
@@ -93,6 +97,22 @@ public struct Trainer: Sendable {
             pooledCoefficients: final.pooled,
             newCountryPrior: Self.newCountryPrior(series: series, buckets: buckets),
             calibration: calibration)
+    }
+
+    /// Per country, the top `host.name` and `source.ip` values over all training buckets.
+    static func usualSources(_ table: CountTable) -> [CountryCode: [String]] {
+        var tallies: [CountryCode: [InfluencerTally]] = [:]
+        for key in table.influencers.keys.sorted() {
+            guard let cell = table.influencers[key] else { continue }
+            var merged =
+                tallies[key.country]
+                ?? [InfluencerTally(capacity: 16), InfluencerTally(capacity: 16)]
+            for (slot, field) in [InfluencerField.hostName, .sourceIP].enumerated() where field.rawValue < cell.count {
+                merged[slot].merge(cell[field.rawValue])
+            }
+            tallies[key.country] = merged
+        }
+        return tallies.mapValues { pair in pair.flatMap { $0.top(16).map(\.value) } }
     }
 
     /// NB when allowed (it nests Poisson and handles bursts), else the first family given.
@@ -142,8 +162,7 @@ public struct Trainer: Sendable {
         var richDispersions: [Double] = []
         for country in data.keys.sorted() {
             guard let d = data[country], d.events >= Self.dataRichEvents else { continue }
-            richDispersions.append(
-                try SeasonalFitter.fitCounts(family: .negativeBinomial, cells: cells, counts: d, shape: shape).dispersion)
+            richDispersions.append(try SeasonalFitter.quickDispersion(cells: cells, counts: d, shape: shape))
         }
         let pooledDispersion = richDispersions.isEmpty ? 0.5 : richDispersions.sorted()[richDispersions.count / 2]
         return FitContext(

@@ -87,7 +87,10 @@ struct Fit: ParsableCommand {
         try GeoSpikeError.exitingOnError(command: "geospike-train") {
             let options = try trainingOptions()
             try options.validate()
-            let readerOptions = try reader.readerOptions()
+            var readerOptions = try reader.readerOptions()
+            // The model keeps only each country's usual sources, so a few slots per cell
+            // suffice; sixteen would cost gigabytes over months of buckets.
+            readerOptions.influencerCapacity = min(readerOptions.influencerCapacity, 4)
             let progress: (String) -> Void = { message in
                 if !quiet { FileHandle.standardError.write(Data("geospike-train: \(message)\n".utf8)) }
             }
