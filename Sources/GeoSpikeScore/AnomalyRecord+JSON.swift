@@ -2,8 +2,18 @@ import GeoSpikeIngest
 
 extension AnomalyRecord {
     /// The record as one NDJSON line, fields in DESIGN.md's order.
+    ///
+    /// After them, only when they apply: `suppressed` and `exception` (an exception
+    /// explains the spike), `held_back` (beyond the run's alert cap), `context`
+    /// (the investigation context of an alert).
     public var jsonLine: String {
         var json = JSONLine()
+        addFields(to: &json)
+        return json.string
+    }
+
+    /// Writes the record's fields into `json`, so an alert document can carry them beside its own.
+    func addFields(to json: inout JSONLine) {
         json.add("record_id", recordID)
         json.add("model_id", modelID)
         json.add("timestamp", Timestamp.iso8601(bucketStart))
@@ -23,7 +33,12 @@ extension AnomalyRecord {
         json.add("first_seen", firstSeen)
         json.add("interim", interim)
         json.addRaw("influencers", influencersJSON)
-        return json.string
+        if let suppression {
+            json.add("suppressed", true)
+            json.addRaw("exception", suppression.json)
+        }
+        if heldBack { json.add("held_back", true) }
+        if let context { json.addRaw("context", context.json) }
     }
 
     var influencersJSON: String {

@@ -38,6 +38,17 @@ public struct AnomalyRecord: Equatable, Sendable {
     public var interim: Bool
     /// Top values per influencer field (ECS names), largest first.
     public var influencers: [(field: String, values: [InfluencerValue])]
+    /// Set when an exception explains the spike: the record would have alerted, but the
+    /// bucket without excepted events does not (`alert` is then false).
+    public var suppression: AlertSuppression? = nil
+    /// The record alerted but fell beyond the run's `--max-alerts` cap (`alert` is then false).
+    public var heldBack: Bool = false
+    /// Local time, usual sources, typical volume and next steps, for alerts.
+    public var context: InvestigationContext? = nil
+
+    /// Whether the scorer judged the bucket anomalous enough to alert, before exceptions
+    /// and the per-run cap had their say.
+    public var scoredAsAlert: Bool { alert || suppression != nil || heldBack }
 
     public static func == (lhs: AnomalyRecord, rhs: AnomalyRecord) -> Bool {
         lhs.recordID == rhs.recordID && lhs.actual == rhs.actual && lhs.recordScore == rhs.recordScore

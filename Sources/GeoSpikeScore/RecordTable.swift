@@ -3,7 +3,8 @@ import GeoSpikeIngest
 import GeoSpikeModel
 
 /// Anomaly records as aligned text for a terminal: one line per record, the explanation
-/// (top source, destination, port, process) on an indented line below each alert.
+/// (top source, destination, port, process) on an indented line below each alert, then
+/// the exception that suppressed it and its investigation context when there are any.
 public struct RecordTable {
     public let records: [AnomalyRecord]
     public let timeZone: String
@@ -28,6 +29,8 @@ public struct RecordTable {
             } ?? "     "
             var flags: [String] = []
             if r.alert { flags.append("ALERT") }
+            if r.suppression != nil { flags.append("SUPPRESSED") }
+            if r.heldBack { flags.append("held-back") }
             if r.firstSeen { flags.append("first-seen") }
             if r.interim { flags.append("interim") }
             if abs(r.multiBucketImpact) >= 2 { flags.append(r.multiBucketImpact > 0 ? "sustained" : "burst") }
@@ -40,12 +43,21 @@ public struct RecordTable {
                 max(r.probability, 1e-300), flags.joined(separator: ","))
             if colour, let code = Self.colourCode[r.severity], r.alert { line = "\u{1B}[\(code)m\(line)\u{1B}[0m" }
             lines.append(line)
-            if r.alert {
+            if r.scoredAsAlert {
                 let explanation = r.influencers.compactMap { field, values -> String? in
                     guard let top = values.first else { return nil }
                     return "\(field)=\(top.value) (\(top.count))"
                 }
                 if !explanation.isEmpty { lines.append("    top: " + explanation.joined(separator: "  ")) }
+            }
+            if let s = r.suppression {
+                lines.append(
+                    "    suppressed by exception \(s.exceptionID) (\(s.reason); owner \(s.owner)): \(s.exceptedEvents) excepted event(s); without them \(s.actualWithoutExcepted) events, score "
+                        + String(format: "%.1f", s.recordScoreWithoutExcepted))
+            }
+            if let context = r.context {
+                lines.append("    context: " + context.summaryLine)
+                for step in context.nextSteps { lines.append("    next: " + step) }
             }
         }
         return lines.joined(separator: "\n") + "\n"
