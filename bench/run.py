@@ -197,11 +197,13 @@ def ensure_venv():
 
 
 def build_release(scratch_path):
+    """Builds the three executables (only they: bench needs no test support targets)."""
     log("building release binaries")
     args = ["swift", "build", "-c", "release"]
     if scratch_path:
         args += ["--scratch-path", scratch_path]
-    run(args, capture=False)
+    for product in ("geospike-eval", "geospike-train", "geospike-score"):
+        run(args + ["--product", product], capture=False)
     bin_dir = Path(run(args + ["--show-bin-path"]).strip())
     for name in ("geospike-eval", "geospike-train", "geospike-score"):
         if not (bin_dir / name).exists():

@@ -41,6 +41,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Days of synthetic traffic to train on; the scoring batch is the day after.")
     var days = 28
 
+    @Option(
+        parsing: .upToNextOption,
+        help: "Groups to run: ingest, geoip, tails, model (default all); for profiling one hot loop.")
+    var only: [String] = []
+
     @Option(help: "Megabytes of generated ECS NDJSON to read in the ingest benchmark.")
     var ingestMegabytes = 64
 
@@ -49,20 +54,31 @@ struct BenchCommand: ParsableCommand {
         guard days >= 14 else {
             throw ValidationError("--days must be at least 14: the trainer holds out a week (got \(days)).")
         }
+        let unknown = Set(only).subtracting(Self.groups)
+        guard unknown.isEmpty else {
+            throw ValidationError("--only takes \(Self.groups.sorted().joined(separator: ", ")); not \(unknown.sorted().joined(separator: ", ")).")
+        }
         guard ingestMegabytes >= 1 else {
             throw ValidationError("--ingest-megabytes must be at least 1 (got \(ingestMegabytes)).")
         }
     }
 
+    static let groups: Set<String> = ["ingest", "geoip", "tails", "model"]
+
     func run() throws {
         try GeoSpikeError.exitingOnError(command: "geospike-eval bench") {
+            let selected = only.isEmpty ? Self.groups : Set(only)
             var results: [Result] = []
-            results += try ingestBenchmarks()
-            results += try geoIPBenchmarks()
-            results += NumericsBenchmark.run(rounds: rounds).map {
-                Result(name: $0.name, nanosecondsPerOperation: $0.nanosecondsPerCall, unit: "one tail", kind: "special-functions")
+            if selected.contains("ingest") { results += try ingestBenchmarks() }
+            if selected.contains("geoip") { results += try geoIPBenchmarks() }
+            if selected.contains("tails") {
+                results += NumericsBenchmark.run(rounds: rounds).map {
+                    Result(
+                        name: $0.name, nanosecondsPerOperation: $0.nanosecondsPerCall, unit: "one tail",
+                        kind: "special-functions")
+                }
             }
-            results += try modelBenchmarks()
+            if selected.contains("model") { results += try modelBenchmarks() }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
