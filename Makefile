@@ -6,7 +6,7 @@ APT_PACKAGES := libopenblas-dev liblapacke-dev libmaxminddb-dev zlib1g-dev tor-g
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build test demo models notebooks bench datasets clean
+.PHONY: deps build test spark-test demo models notebooks bench datasets clean
 
 # Installs only the Debian packages that are missing, so a second run costs one dpkg query.
 deps:
@@ -19,12 +19,24 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
-test: deps
+test: deps spark-test
 	$(SWIFT) build
 	$(SWIFT) test
 
+# Spark's counts against geospike's, byte for byte (spark/README.md); makes spark/.venv once.
+# SPARK_SWIFT_FLAGS (e.g. --scratch-path .build-x) picks the Swift build it compares with.
+spark-test: deps
+	bash spark/setup_venv.sh
+	$(SWIFT) build $(SPARK_SWIFT_FLAGS)
+	spark/.venv/bin/python spark/tests/run_tests.py --bin "$$($(SWIFT) build $(SPARK_SWIFT_FLAGS) --show-bin-path)"
+
 demo: build
 	@bash scripts/demo.sh "$(RELEASE_BIN)"
+
+# The demo model and its card, byte for byte from datasets/ (checked by ModelsDirectoryTests).
+models: deps
+	$(SWIFT) build
+	bash scripts/model-card.sh "$$($(SWIFT) build --show-bin-path)"
 
 # Regenerates every file in datasets/ byte for byte; datasets/README.md says what each is.
 datasets: SYNTH = $(RELEASE_BIN)/geospike-eval synth --seed 7 --volume 0.4 --compression-level 9 --out datasets
@@ -55,3 +67,9 @@ bench: deps
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
 	python3 bench/run.py --size $${BENCH_SIZE:-small} --repeat $${BENCH_REPEAT:-3}
+
+# Regenerates notebooks-md/ from the real binaries on datasets/ (figures in notebooks-md/figures).
+# Debug binaries, like `make test`, whose EvaluationNotebookTests compares them byte for byte.
+notebooks: deps
+	$(SWIFT) build
+	bash notebooks-md/generate.sh "$$($(SWIFT) build --show-bin-path)" notebooks-md
