@@ -25,6 +25,8 @@ countries, never events. Exit codes as geospike's: 64 usage, 65 bad input data,
 """
 
 import argparse
+import atexit
+import heapq
 import json
 import os
 import sys
@@ -112,11 +114,11 @@ def list_inputs(spark, patterns):
 def file_groups(files, count):
     """Files packed into at most `count` groups of similar total size (largest first, into the lightest)."""
     groups = [[] for _ in range(max(1, min(count, len(files))))]
-    sizes = [0] * len(groups)
+    lightest = [(0, i) for i in range(len(groups))]
     for uri, size in sorted(files, key=lambda f: -f[1]):
-        lightest = sizes.index(min(sizes))
-        groups[lightest].append(uri)
-        sizes[lightest] += size
+        total, i = heapq.heappop(lightest)
+        groups[i].append(uri)
+        heapq.heappush(lightest, (total + size, i))
     return [g for g in groups if g]
 
 
@@ -132,6 +134,7 @@ def _package_zip():
         for file in sorted((HERE / "geospike_ingest").glob("*.py")):
             archive.write(file, f"geospike_ingest/{file.name}")
     handle.close()
+    atexit.register(os.unlink, handle.name)
     return handle.name
 
 
@@ -179,19 +182,17 @@ def _collect(mapped, uris, options, source):
             # The Swift run stops at the first failing file in input order; so does this report.
             raise GeoSpikeError(value["code"], value["message"])
     files = [per_file[uri][1] for uri in uris]
-    summaries = [f["summary"] for f in files]
-    warnings = []
-    summary = ingest_summary(summaries, source.description, warnings)
+    summary = ingest_summary([f["summary"] for f in files], source.description, [])
     total = summary["total"]
-    if data_lines(total) + total["blankLines"] + total["metadataLines"] == 0 or data_lines(total) == 0:
+    if data_lines(total) == 0:
         names = ", ".join(local_path(u) for u in uris)
         raise GeoSpikeError(
             BAD_DATA, f"no records in the input ({names}): the input is empty or has only headers; "
                       "pass the log files that hold events")
     unresolved = total["skipped"].get("unresolvedCountry", 0)
     if not source.has_database and unresolved > 0:
-        warnings.append(f"{unresolved} events had no country and no GeoIP database was available; "
-                        "install tor-geoipdb or pass --geoip FILE.mmdb")
+        summary["warnings"].append(f"{unresolved} events had no country and no GeoIP database was available; "
+                                   "install tor-geoipdb or pass --geoip FILE.mmdb")
     firsts = [f["first"] for f in files if f["first"] is not None]
     lasts = [f["last"] for f in files if f["last"] is not None]
     cells = dict(mapped.filter(lambda r: r[0] == "cell").map(lambda r: (r[1], r[2])).reduceByKey(add).collect())
@@ -242,9 +243,7 @@ def _write(spark, out, name, data):
             stream.write(bytearray(data))
         finally:
             stream.close()
-    except (OSError, Exception) as error:
-        if isinstance(error, GeoSpikeError):
-            raise
+    except Exception as error:  # OSError locally, a Py4J error from Hadoop's FileSystem
         raise GeoSpikeError(IO_ERROR, f"cannot write {name} into {out}: {error}") from None
 
 

@@ -113,7 +113,6 @@ def parse_v6(text):
     if gap_at >= 0:
         if group_count >= 8:
             return None
-        tail = group_count - gap_at
         moved = groups[gap_at:group_count]
         groups = groups[:gap_at] + [0] * (8 - group_count) + moved
     elif group_count != 8:

@@ -67,6 +67,7 @@ class FieldScanner:
             for i, c in enumerate(path):
                 if c == ".":
                     self.prefixes.add(path[:i])
+        self.relevant = self.prefixes | set(self.field_of_path)
 
     def scan(self, line):
         """The wanted values of one line (`bytes`), or None when it is not one complete JSON object."""
@@ -86,15 +87,18 @@ class FieldScanner:
         return values
 
     def _collect(self, pairs, prefix, values, has_unicode_escapes):
+        relevant = self.relevant
         for key, value in pairs:
-            path = prefix + key
-            field = self.field_of_path.get(path)
+            path = prefix + key if prefix else key
+            if path not in relevant:
+                continue
             kind = type(value)
             if kind is _Object:
                 if path in self.prefixes:
                     if not self._collect(value, path + ".", values, has_unicode_escapes):
                         return False
                 continue
+            field = self.field_of_path.get(path)
             if field is None:
                 continue
             if kind is str:

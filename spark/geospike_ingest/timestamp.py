@@ -9,6 +9,7 @@ floating-point steps are done in the same order as the Swift code, so the second
 
 import math
 import re
+from functools import lru_cache
 from datetime import datetime, timezone
 
 from .errors import USAGE, GeoSpikeError
@@ -79,13 +80,49 @@ def iso8601(epoch_seconds):
         year, month, day, second_of_day // 3600, second_of_day // 60 % 60, second_of_day % 60)
 
 
+# The usual spellings, for a fast path; anything it does not match goes through the full port.
+_USUAL = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?"
+    r"(?:[Zz]|([+-])([0-9]{2})(?::?([0-9]{2}))?)?")
+
+
+@lru_cache(maxsize=1 << 14)
+def _midnight(year, month, day):
+    """Epoch seconds of a valid date's midnight UTC, or None for a date that does not exist."""
+    if not (1 <= month <= 12) or day < 1 or day > days_in(month, year):
+        return None
+    return days_from_civil(year, month, day) * 86400
+
+
 def parse_date_time(text):
     """Parses an ISO 8601 date-time or a log variant to `(epoch seconds, has_zone)`, or None.
 
     Accepts `2026-10-05T00:15:00Z`, fractional seconds (`.` or `,`), offsets `+02:00`,
     `+0200`, `+02`, a space or `t` instead of `T`, and `2026/10/05 00:15:00.123456`
-    (Argus, nfdump); the seconds are optional. Mirrors Timestamp.parseDateTime.
+    (Argus, nfdump); the seconds are optional. Mirrors Timestamp.parseDateTime; the
+    usual spellings take a regular-expression path with the same arithmetic.
     """
+    match = _USUAL.fullmatch(text)
+    if match is not None:
+        year, month, day, hour, minute, second, digits, sign, offset_hours, offset_minutes = match.groups()
+        midnight = _midnight(int(year), int(month), int(day))
+        second = 0 if second is None else int(second)
+        offset = 0 if sign is None else int(offset_hours) * 3600 + int(offset_minutes or 0) * 60
+        if (midnight is not None and int(hour) <= 23 and int(minute) <= 59 and second <= 60
+                and (sign is None or (int(offset_hours) <= 23 and int(offset_minutes or 0) <= 59))):
+            fraction = 0.0
+            if digits:
+                scale = 0.1
+                for d in digits:
+                    fraction += (ord(d) - _ZERO) * scale
+                    scale *= 0.1
+            whole = midnight + int(hour) * 3600 + int(minute) * 60 + min(second, 59) - (-offset if sign == "-" else offset)
+            return float(whole) + fraction, sign is not None or text[-1] in "Zz"
+    return _parse_date_time(text)
+
+
+def _parse_date_time(text):
+    """The byte-by-byte port of Timestamp.parseDateTime."""
     n = len(text)
     if n < 16:
         return None

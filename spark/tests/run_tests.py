@@ -41,7 +41,6 @@ sys.path.insert(0, str(SPARK))
 
 import aggregate_counts  # noqa: E402
 from geospike_ingest.counts_csv import top_values  # noqa: E402
-from geospike_ingest.file_summary import report  # noqa: E402
 from geospike_ingest.geoip import GeoIPResolver, GeoIPSource  # noqa: E402
 from geospike_ingest.ingest_run import IngestRun  # noqa: E402
 from geospike_ingest.ip_address import is_non_public, parse_ip  # noqa: E402
@@ -178,6 +177,25 @@ def _comparable(values):
     if values is None:
         return None
     return [(v[0], "network" in v[1]) if v is not None and v[0] == ARRAY else v for v in values]
+
+
+def check_timestamp_paths_agree():
+    """The regular-expression path for usual timestamps gives what the full port gives, on 50,000 spellings."""
+    import random
+
+    from geospike_ingest.timestamp import _parse_date_time
+
+    rng = random.Random(5)
+    fast = 0
+    for _ in range(50000):
+        text = (rng.choice(["2026", "2024", "1900", "0001"]) + (sep := rng.choice("--/")) + rng.choice(["01", "02", "13", "00"])
+                + sep + rng.choice(["01", "29", "30", "31", "32"]) + rng.choice("Tt _") + rng.choice(["00", "23", "24"])
+                + ":" + rng.choice(["00", "59", "60"]) + rng.choice(["", ":00", ":60", ":61", ":5"])
+                + rng.choice(["", ".", ".1", ".123456789012345678", ",5"])
+                + rng.choice(["", "Z", "z", "+02", "+0200", "+02:00", "+24:00", "+02:60", "-05:30", "+020", "x"]))
+        expect(parse_date_time(text) == _parse_date_time(text), f"{text!r}: {parse_date_time(text)} / {_parse_date_time(text)}")
+        fast += parse_date_time(text) is not None
+    expect(fast > 500, f"only {fast} valid spellings generated")
 
 
 def check_hand_worked_values():
@@ -378,6 +396,7 @@ def main():
 
     checks.run("country names table matches CountryNames.swift", check_country_table)
     checks.run("JSON fast path and byte-level port agree on every quirk line", lambda: check_json_paths_agree(quirks))
+    checks.run("timestamp fast path and full port agree", check_timestamp_paths_agree)
     checks.run("hand-worked timestamps, buckets and addresses", check_hand_worked_values)
 
     # The four training weeks go to the model check alone; the one-day samples and the quirks here.
