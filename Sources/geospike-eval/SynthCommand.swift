@@ -53,6 +53,9 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Fraction of malformed lines.")
     var malformedFraction: Double = 0.002
 
+    @Option(help: "Benign stray connections per day to countries outside the usual set (first-seen, not attacks).")
+    var strayPerDay: Double = 0
+
     @Option(help: "gzip compression level 1-9 for .gz outputs (1 is fastest; a year is compression-bound).")
     var compressionLevel: Int = 1
 
@@ -110,6 +113,7 @@ struct SynthCommand: ParsableCommand {
         scenario.volume = volume
         scenario.attacks = attacks
         scenario.malformedFraction = malformedFraction
+        scenario.strayEventsPerDay = strayPerDay
         return scenario
     }
 

@@ -18,6 +18,7 @@ struct SyntheticLogTests {
     static func attackedDay(seed: UInt64 = 21) -> SyntheticTraffic {
         var scenario = SyntheticScenario(days: 1, seed: seed)
         scenario.attacks = true
+        scenario.strayEventsPerDay = 20  // their addresses must resolve too
         return SyntheticTraffic(scenario)
     }
 

@@ -103,6 +103,24 @@ struct SyntheticTrafficTests {
         #expect(!c2.isEmpty && c2.isDisjoint(with: clean.countries))
     }
 
+    @Test func strayConnectionsReachOnlyCountriesOutsideTheUsualSetAndNeverC2Ones() throws {
+        var scenario = Self.scenario(days: 7)
+        scenario.strayEventsPerDay = 6
+        let traffic = SyntheticTraffic(scenario)
+        let plain = SyntheticTraffic(Self.scenario(days: 7)).countTable().counts
+        let usual = Set(traffic.countries)
+        let c2 = Set(SyntheticCountryCatalog.neverSeen.compactMap { CountryCode($0) })
+        let strays = traffic.countTable().counts.filter { !usual.contains($0.key.country) }
+        let total = strays.values.reduce(0, +)
+        #expect(total >= 20 && total <= 70, "about 42 stray events in a week, got \(total)")
+        #expect(strays.keys.allSatisfy { !c2.contains($0.country) })
+        // Strays add to the usual traffic without changing any of it.
+        #expect(traffic.countTable().counts.filter { usual.contains($0.key.country) } == plain)
+        let expected = traffic.expectedCounts()
+        let meanTotal = expected.filter { !usual.contains($0.key.country) }.values.reduce(0, +)
+        #expect(abs(meanTotal - 42) < 1, "the stray means add up to the asked rate, got \(meanTotal)")
+    }
+
     @Test func volumesAreHeavyTailedWithManySilentSmallCountries() throws {
         let traffic = SyntheticTraffic(Self.scenario(days: 7))
         let table = traffic.countTable()

@@ -40,6 +40,9 @@ struct BucketEventSynthesizer {
                 for _ in 0..<cell.count { events.append(jobEvent(job, country: code, start: start, &rng)) }
             }
         }
+        for (country, count) in traffic.straysByBucket[bucket] ?? [] {
+            for _ in 0..<count { events.append(ordinaryEvent(to: country, start: start, &rng)) }
+        }
         for _ in 0..<rng.poisson(mean: scenario.internalFraction * totalMean) {
             events.append(internalEvent(start: start, &rng))
         }

@@ -17,6 +17,12 @@ enum SyntheticCountryCatalog {
         "KZ", "MD", "BY", "IR", "PA", "BZ", "SC", "VE", "UZ", "AM", "GE", "AZ", "KG", "BD", "PK",
     ]
 
+    /// Countries outside the `count` usual ones that stray connections go to: the rest of
+    /// the usual list, never the command-and-control countries.
+    static func strayDestinations(usualCount count: Int) -> [CountryCode] {
+        usual.dropFirst(count).compactMap { CountryCode($0) }
+    }
+
     /// The name MaxMind GeoLite2 (and so Elastic's geoip processor) gives a country.
     static func geoName(_ country: CountryCode) -> String {
         geoNames[country.code] ?? country.name

@@ -30,6 +30,10 @@ public struct SyntheticScenario: Sendable, Codable, Equatable {
     /// ECS only: events of Elastic's own agents, which readers must drop, relative to
     /// external events.
     public var agentNoiseFraction: Double = 0.015
+    /// Stray connections per day to countries outside the usual set (a link in a mail, an
+    /// ad server, a traveller): benign first-seen countries, 1 event at a time. Off by
+    /// default, so that every first-seen country in a default scenario is an attack.
+    public var strayEventsPerDay: Double = 0
 
     /// Monday 2026-09-07 00:00 UTC: seven weeks before the end of summer time in Europe.
     public static let defaultStart: Int64 = 1_788_739_200
@@ -61,6 +65,9 @@ public struct SyntheticScenario: Sendable, Codable, Equatable {
         }
         guard volume > 0, volume.isFinite, volume <= 1000 else {
             throw GeoSpikeError(.usage, "volume must be a positive factor up to 1000 (got \(volume))")
+        }
+        guard strayEventsPerDay >= 0, strayEventsPerDay <= 1000 else {
+            throw GeoSpikeError(.usage, "stray events per day must be between 0 and 1000 (got \(strayEventsPerDay))")
         }
         for (name, value) in [
             ("malformed fraction", malformedFraction), ("internal fraction", internalFraction),

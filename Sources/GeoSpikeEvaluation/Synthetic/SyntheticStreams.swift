@@ -12,4 +12,5 @@ enum SyntheticStreams {
     static let addresses: UInt64 = 6
     static let nightlyJobs: UInt64 = 7
     static let attackDetails: UInt64 = 8
+    static let strays: UInt64 = 9
 }

@@ -34,6 +34,10 @@ public struct SyntheticTraffic: Sendable {
     let jobCells: [Int: (job: Int, mean: Double, count: Int)]
     /// Bucket → (episode index, events the attack adds there).
     let attacksByBucket: [Int: [(episode: Int, count: Int)]]
+    /// Bucket → stray connections to countries outside the usual set (normal traffic).
+    let straysByBucket: [Int: [(country: CountryCode, count: Int)]]
+    /// Mean stray events per bucket and stray country, per bucket (empty without strays).
+    let strayMeans: [Double]
 
     /// Draws the traffic of `scenario`. Out-of-range knobs are clamped (an unknown time
     /// zone falls back to UTC); call `scenario.validate()` first to reject them instead.
@@ -54,7 +58,10 @@ public struct SyntheticTraffic: Sendable {
         let active = profiles.map(\.country)
         let neverSeen = SyntheticCountryCatalog.neverSeen.compactMap { CountryCode($0) }
         let rates = Dictionary(uniqueKeysWithValues: profiles.map { ($0.country, $0.baseRate) })
-        let addresses = DestinationAddressBook(seed: scenario.seed, countries: active + neverSeen) { country in
+        let strayPool =
+            scenario.strayEventsPerDay > 0 ? SyntheticCountryCatalog.strayDestinations(usualCount: active.count) : []
+        let addresses = DestinationAddressBook(seed: scenario.seed, countries: active + neverSeen + strayPool) {
+            country in
             // Busier countries spread over more servers.
             4 + Int((8 * (rates[country] ?? 0.2)).squareRoot() * 3)
         }
@@ -68,6 +75,7 @@ public struct SyntheticTraffic: Sendable {
             scenario: scenario, profiles: profiles, moments: moments)
         (self.normalMeans, self.normalCounts) = (normalMeans, normalCounts)
         jobCells = Self.drawJobCells(scenario: scenario, jobs: jobs, clock: clock, profiles: profiles)
+        (straysByBucket, strayMeans) = Self.drawStrays(scenario: scenario, pool: strayPool, moments: moments)
 
         let episodes: [AttackEpisode]
         if scenario.attacks {
@@ -113,6 +121,9 @@ public struct SyntheticTraffic: Sendable {
                     table.add(bucketStart: bucketStart(bucket), country: profiles[country].country, count: count)
                 }
             }
+            for (country, count) in straysByBucket[bucket] ?? [] {
+                table.add(bucketStart: bucketStart(bucket), country: country, count: count)
+            }
             for (episode, count) in attacksByBucket[bucket] ?? [] {
                 table.add(bucketStart: bucketStart(bucket), country: episodes[episode].country, count: count)
             }
@@ -121,7 +132,7 @@ public struct SyntheticTraffic: Sendable {
     }
 
     /// The generating mean of the normal traffic of every (bucket, usual country) cell,
-    /// zeros included: `baseRate · seasonal · drift` plus the nightly jobs' means. The
+    /// and of the stray countries when there are strays, zeros included: `baseRate · seasonal · drift` plus the nightly jobs' means. The
     /// correlated noise and gamma factor have mean 1, so this is E[count]; attacks are
     /// not included (they are in `labels`).
     public func expectedCounts() -> [CellKey: Double] {
@@ -133,6 +144,10 @@ public struct SyntheticTraffic: Sendable {
                 let flat = bucket * c + country
                 expected[CellKey(bucketStart: bucketStart(bucket), country: profiles[country].country)] =
                     normalMeans[flat] + (jobCells[flat]?.mean ?? 0)
+            }
+            guard !strayMeans.isEmpty else { continue }
+            for country in SyntheticCountryCatalog.strayDestinations(usualCount: c) {
+                expected[CellKey(bucketStart: bucketStart(bucket), country: country)] = strayMeans[bucket]
             }
         }
         return expected
@@ -202,6 +217,30 @@ public struct SyntheticTraffic: Sendable {
             }
         }
         return cells
+    }
+
+    /// Stray connections follow office hours (people click links), spread evenly over the
+    /// stray countries; nothing is drawn when there are none, so other streams are untouched.
+    private static func drawStrays(
+        scenario: SyntheticScenario, pool: [CountryCode], moments: [OrganisationClock.LocalMoment]
+    ) -> ([Int: [(country: CountryCode, count: Int)]], [Double]) {
+        guard scenario.strayEventsPerDay > 0, !pool.isEmpty else { return ([:], []) }
+        var strays: [Int: [(country: CountryCode, count: Int)]] = [:]
+        var means: [Double] = []
+        means.reserveCapacity(moments.count)
+        for (bucket, moment) in moments.enumerated() {
+            let activity = BusinessHours.activity(
+                hour: moment.hour, weekday: moment.weekday, isHoliday: moment.isHoliday)
+            let mean = scenario.strayEventsPerDay / 96 * activity
+            means.append(mean / Double(pool.count))
+            var rng = SeededGenerator(
+                seed: scenario.seed, stream: SyntheticStreams.strays,
+                UInt64(bitPattern: scenario.start + Int64(bucket) * 900))
+            var cells: [CountryCode: Int] = [:]
+            for _ in 0..<rng.poisson(mean: mean) { cells[pool[rng.index(below: pool.count)], default: 0] += 1 }
+            if !cells.isEmpty { strays[bucket] = cells.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+        }
+        return (strays, means)
     }
 
     private static func labels(of episodes: [AttackEpisode], hosts: HostInventory, start: Int64) -> [SpikeLabel] {
