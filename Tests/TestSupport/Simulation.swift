@@ -1,6 +1,5 @@
 import Foundation
 import GeoSpikeIngest
-import GeoSpikeModel
 
 /// Deterministic draws for simulated training data (SplitMix64, inversion sampling).
 ///
