@@ -32,6 +32,8 @@ public struct DetectabilityMap: Sendable {
         public var newCountry: Bool
         public var smallestCaught: [Int?]
         public var typical: [Double?]
+        /// Per local hour, the bucket starts the search injected into.
+        public var sampledBuckets: [[Int64]]
     }
 
     public var threshold: Double
@@ -73,18 +75,20 @@ public struct DetectabilityMap: Sendable {
         var rows: [Row] = []
         for (r, country) in countries.enumerated() {
             var typical = [Double?](repeating: nil, count: 24)
+            var sampled = [[Int64]](repeating: [], count: 24)
             for h in 0..<24 {
                 let usable = byHour[h].filter { !injector.cleanAlerts(country: country, buckets: $0...$0) }
                 let buckets = Self.spread(usable, count: options.samples)
                 guard !buckets.isEmpty else { continue }
                 let t = buckets.map { injector.typical(country: country, bucket: $0) }.sorted()
                 typical[h] = t[t.count / 2]
+                sampled[h] = buckets.map { injector.clean.bucketStarts[$0] }
                 targets.append(Target(row: r, hour: h, buckets: buckets))
             }
             rows.append(
                 Row(
                     country: country, newCountry: country == newCountry,
-                    smallestCaught: [Int?](repeating: nil, count: 24), typical: typical))
+                    smallestCaught: [Int?](repeating: nil, count: 24), typical: typical, sampledBuckets: sampled))
         }
 
         // Doubling until caught, then bisection; every open target moves one step per pass.

@@ -16,9 +16,10 @@ public struct EvaluationReport: Sendable {
         public var spikes: Int = 300
         public var seed: UInt64 = 1
         public var targetAlertsPerDay: Double = 1
+        /// Buckets sampled per country and hour for the detectability map; 0 leaves it out.
         public var detectabilitySamples: Int = 4
         public var topCountries: Int = 4
-        /// Alerts beyond this many get a table row but no figure.
+        /// Alerting episodes beyond this many get table rows but no figure.
         public var alertFigures: Int = 12
         /// Also render PNGs when `rsvg-convert` is installed.
         public var png = true
@@ -72,12 +73,15 @@ public struct EvaluationReport: Sendable {
         injectionOptions.threshold = options.threshold
         injectionOptions.until = options.until
         let injection = try InjectionStudy(model: model, modelID: modelID).run(table, options: injectionOptions)
-        progress("detectability map")
-        var mapOptions = DetectabilityMap.Options()
-        mapOptions.targetAlertsPerDay = options.targetAlertsPerDay
-        mapOptions.samples = options.detectabilitySamples
-        mapOptions.until = options.until
-        let map = try DetectabilityMap.compute(model: model, modelID: modelID, table: table, options: mapOptions)
+        var map: DetectabilityMap?
+        if options.detectabilitySamples > 0 {
+            progress("detectability map")
+            var mapOptions = DetectabilityMap.Options()
+            mapOptions.targetAlertsPerDay = options.targetAlertsPerDay
+            mapOptions.samples = options.detectabilitySamples
+            mapOptions.until = options.until
+            map = try DetectabilityMap.compute(model: model, modelID: modelID, table: table, options: mapOptions)
+        }
 
         let t = FixedFormat.decimal(options.threshold, 0)
         var md = "# geospike evaluation report\n\n"
@@ -121,11 +125,13 @@ public struct EvaluationReport: Sendable {
         md += try figure("roc", EvaluationFigures.roc(injection).svg, alt: "ROC curve")
         md += "\n" + (try figure("precision-recall", EvaluationFigures.precisionRecall(injection).svg, alt: "precision-recall"))
 
-        md += "\n## Detectability map\n\n"
-        md += "The smallest number of events added to one bucket that is caught in the median sampled bucket of each "
-        md += "country and local hour, at the threshold \(FixedFormat.decimal(map.threshold, 1)) that keeps clean alerts "
-        md += "within \(FixedFormat.significant(map.targetAlertsPerDay)) a day (observed: \(FixedFormat.decimal(map.cleanAlertsPerDay, 3))).\n\n"
-        md += try figure("detectability", EvaluationFigures.detectability(map).svg, alt: "detectability heatmap")
+        if let map {
+            md += "\n## Detectability map\n\n"
+            md += "The smallest number of events added to one bucket that is caught in the median sampled bucket of each "
+            md += "country and local hour, at the threshold \(FixedFormat.decimal(map.threshold, 1)) that keeps clean alerts "
+            md += "within \(FixedFormat.significant(map.targetAlertsPerDay)) a day (observed: \(FixedFormat.decimal(map.cleanAlertsPerDay, 3))).\n\n"
+            md += try figure("detectability", EvaluationFigures.detectability(map).svg, alt: "detectability heatmap")
+        }
 
         md += "\n## Busiest countries against their expected band\n\n"
         let shown = Self.lastWeek(of: batch)
@@ -153,16 +159,28 @@ public struct EvaluationReport: Sendable {
             }
             md += list.markdown + "\n"
             let perDay = Int(86400 / model.metadata.bucketSpanSeconds)
-            for r in records.prefix(options.alertFigures) {
+            // One figure per episode: an alert already inside the previous figure of its
+            // country (which runs six hours past that alert) is not drawn again.
+            var drawnUntil: [String: Int64] = [:]
+            var drawn = 0
+            var skipped = 0
+            for r in records.sorted(by: { $0.bucketStart < $1.bucketStart }) {
                 guard let b = batch.bucketStarts.firstIndex(of: r.bucketStart), let code = CountryCode(r.country) else { continue }
+                if let until = drawnUntil[r.country], r.bucketStart <= until { continue }
+                guard drawn < options.alertFigures else {
+                    skipped += 1
+                    continue
+                }
                 let window = max(0, b - perDay)..<min(batch.bucketCount, b + perDay / 4)
+                drawnUntil[r.country] = batch.bucketStarts[window.upperBound - 1]
+                drawn += 1
                 let chart = try EvaluationFigures.countryBand(
                     model: model, batch: batch, country: code, buckets: window, threshold: options.threshold,
                     title: "Alert: \(r.country) at \(Timestamp.iso8601(r.bucketStart)), \(r.actual) events (typical \(FixedFormat.decimal(r.typical, 1)))")
                 md += try figure("alert-\(r.country)-\(r.bucketStart)", chart.svg, alt: "alert \(r.country) \(Timestamp.iso8601(r.bucketStart))") + "\n"
             }
-            if records.count > options.alertFigures {
-                md += "(\(records.count - options.alertFigures) further alert(s) are listed above without a figure.)\n"
+            if skipped > 0 {
+                md += "(\(skipped) further alerting episode(s) are listed above without a figure.)\n"
             }
         }
         do {

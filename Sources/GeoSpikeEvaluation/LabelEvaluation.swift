@@ -4,8 +4,9 @@ import GeoSpikeScore
 
 /// Precision, recall, F1 and detection delay of alerts against labelled spikes.
 ///
-/// Labels name attacked cells; consecutive labelled buckets of one country (and kind)
-/// form one spike episode. An episode is detected when an alert falls on one of its
+/// Labels name attacked cells; labelled buckets of one country (and kind) at most
+/// `maximumGapBuckets` apart form one spike episode (an attack adds nothing to some of its
+/// buckets by chance, and is still one attack). An episode is detected when an alert falls on one of its
 /// cells or up to `toleranceBuckets` after its last; such alerts are true positives,
 /// every other alert a false one. Recall counts episodes (an analyst needs one alert per
 /// attack), precision counts alerts (each costs a look), and the delay runs from an
@@ -17,6 +18,7 @@ public struct LabelEvaluation: Sendable {
         public var kind: String
         public var firstBucket: Int64
         public var lastBucket: Int64
+        /// Labelled cells (gaps excluded).
         public var cells: Int
         /// Seconds from the first bucket to the first alert's bucket; nil: missed.
         public var delay: Int64?
@@ -24,6 +26,8 @@ public struct LabelEvaluation: Sendable {
 
     public var bucketSpan: Int64
     public var toleranceBuckets: Int
+    /// Buckets without a label that may separate two labelled buckets of one episode.
+    public static let maximumGapBuckets: Int64 = 4
     public var episodes: [Episode]
     public var alerts: Int
     public var truePositiveAlerts: Int
@@ -50,7 +54,7 @@ public struct LabelEvaluation: Sendable {
             let cells = (byKey[key] ?? []).sorted { $0.bucketStart < $1.bucketStart }
             for cell in cells {
                 if var last = episodes.last, last.country == cell.country, last.kind == cell.kind,
-                    cell.bucketStart - last.lastBucket <= span
+                    cell.bucketStart - last.lastBucket <= span * (Self.maximumGapBuckets + 1)
                 {
                     last.lastBucket = cell.bucketStart
                     last.cells += 1
@@ -106,7 +110,7 @@ public struct LabelEvaluation: Sendable {
     }
 
     public var missedTable: TextTable {
-        var table = TextTable(header: ["first bucket", "country", "kind", "buckets"])
+        var table = TextTable(header: ["first bucket", "country", "kind", "labelled buckets"])
         for e in episodes where e.delay == nil {
             table.append([Timestamp.iso8601(e.firstBucket), e.country.code, e.kind, String(e.cells)])
         }

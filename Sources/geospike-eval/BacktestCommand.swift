@@ -12,7 +12,9 @@ struct BacktestCommand: ParsableCommand {
             thresholds 25, 50, 75, 90 and --threshold: per day, per country-bucket (the false-positive \
             rate on clean history), per country and per local hour, beside the alerts per day the model's \
             calibration predicts. The alert count at a threshold equals what geospike-score --threshold \
-            raises on the same input (the last bucket is interim unless --until says otherwise).
+            raises on the same input (the last bucket is interim unless --until says otherwise). History \
+            holds many 15-minute runs, so geospike-score's per-run cap (--max-alerts) is not applied here; \
+            give geospike-score a large --max-alerts to compare on more than a run's worth of alerts.
             """)
 
     @OptionGroup var history: ModelAndHistory

@@ -30,6 +30,9 @@ struct ReportCommand: ParsableCommand {
     @Option(name: .long, help: "False alerts per day the detectability map's threshold allows.")
     var targetAlertsPerDay: Double = 1
 
+    @Option(name: .long, help: "Buckets sampled per country and local hour for the detectability map (0 leaves it out).")
+    var detectabilitySamples: Int = 4
+
     @Option(name: .long, help: "Busiest countries drawn against their expected band.")
     var topCountries: Int = 4
 
@@ -40,6 +43,7 @@ struct ReportCommand: ParsableCommand {
         guard out.hasSuffix(".md") else { throw ValidationError("--out must end in .md, e.g. reports/model.md") }
         guard (0...100).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 100") }
         guard spikes >= 1 else { throw ValidationError("--spikes must be at least 1") }
+        guard detectabilitySamples >= 0 else { throw ValidationError("--detectability-samples must be >= 0") }
         guard targetAlertsPerDay > 0 else { throw ValidationError("--target-alerts-per-day must be > 0") }
     }
 
@@ -53,6 +57,7 @@ struct ReportCommand: ParsableCommand {
             options.seed = seed
             options.targetAlertsPerDay = targetAlertsPerDay
             options.topCountries = topCountries
+            options.detectabilitySamples = detectabilitySamples
             options.png = !noPng
             let report = try EvaluationReport.write(
                 model: model, modelID: modelID, table: table, to: out, options: options

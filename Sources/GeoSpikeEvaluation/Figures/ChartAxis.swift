@@ -71,7 +71,7 @@ public struct ChartAxis: Sendable {
         let first = Int(floor(log10(lower) + 1e-9))
         let last = Int(floor(log10(upper) + 1e-9))
         let multiples: [Double] = last - first < 2 ? [1, 2, 5] : [1]
-        let stride = max(1, (last - first + 1) / 7 + 1)
+        let stride = (last - first) / 7 + 1
         var ticks: [Tick] = []
         for k in Swift.stride(from: first, through: last, by: stride) {
             for m in multiples {
