@@ -8,8 +8,8 @@ import GeoSpikeIngest
 /// second): each country's count is Poisson around a rate shaped by office hours in the
 /// organisation's time zone (with daylight saving), weekdays, holidays, slow drift,
 /// bucket-to-bucket correlated noise and per-country overdispersion (see
-/// `CountryTrafficProfile`), plus nightly jobs. Attacks, when asked for, add labelled
-/// events on top without changing a single normal event. `writeLogs` then gives every
+/// `CountryTrafficProfile`), plus nightly jobs and optional stray connections. Attacks,
+/// when asked for, add labelled events on top without changing a single normal event. `writeLogs` then gives every
 /// counted event a host, process, ports, bytes and a destination address inside its
 /// country, so a reader that parses the log must find exactly `countTable()`.
 public struct SyntheticTraffic: Sendable {
