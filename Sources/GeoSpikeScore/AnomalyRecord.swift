@@ -7,6 +7,11 @@ public struct AnomalyRecord: Equatable, Sendable {
     public struct InfluencerValue: Equatable, Sendable {
         public var value: String
         public var count: Int
+
+        public init(value: String, count: Int) {
+            self.value = value
+            self.count = count
+        }
     }
 
     public var recordID: String
@@ -45,6 +50,37 @@ public struct AnomalyRecord: Equatable, Sendable {
     public var heldBack: Bool = false
     /// Local time, usual sources, typical volume and next steps, for alerts.
     public var context: InvestigationContext? = nil
+
+    public init(
+        recordID: String, modelID: String, bucketStart: Int64, bucketSpan: Int64, country: String, countryName: String,
+        actual: Int, typical: Double, probability: Double, log10Probability: Double, recordScore: Double,
+        rawScore: Double, severity: String, alert: Bool, family: String, multiBucketImpact: Double, firstSeen: Bool,
+        interim: Bool, influencers: [(field: String, values: [InfluencerValue])], suppression: AlertSuppression? = nil,
+        heldBack: Bool = false, context: InvestigationContext? = nil
+    ) {
+        self.recordID = recordID
+        self.modelID = modelID
+        self.bucketStart = bucketStart
+        self.bucketSpan = bucketSpan
+        self.country = country
+        self.countryName = countryName
+        self.actual = actual
+        self.typical = typical
+        self.probability = probability
+        self.log10Probability = log10Probability
+        self.recordScore = recordScore
+        self.rawScore = rawScore
+        self.severity = severity
+        self.alert = alert
+        self.family = family
+        self.multiBucketImpact = multiBucketImpact
+        self.firstSeen = firstSeen
+        self.interim = interim
+        self.influencers = influencers
+        self.suppression = suppression
+        self.heldBack = heldBack
+        self.context = context
+    }
 
     /// Whether the scorer judged the bucket anomalous enough to alert, before exceptions
     /// and the per-run cap had their say.

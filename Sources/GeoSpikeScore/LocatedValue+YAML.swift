@@ -34,6 +34,9 @@ private struct YAMLSubsetParser {
         var indent: Int
         /// Without indentation, comment and trailing spaces; never empty.
         var content: Substring
+
+        /// `- value` or a lone `-` (but not `---` or `-1`).
+        var isListItem: Bool { content == "-" || content.hasPrefix("- ") }
     }
 
     let file: String
@@ -90,7 +93,7 @@ private struct YAMLSubsetParser {
         }
         let first = lines[next]
         let value: LocatedValue
-        if first.content.hasPrefix("-") {
+        if first.isListItem {
             value = try list(indent: first.indent)
         } else {
             guard first.indent == 0, let (key, rest) = try keyAndRest(first), rest.isEmpty else {
@@ -99,7 +102,7 @@ private struct YAMLSubsetParser {
                     "expected a list of entries ('- country: ...') or one wrapper key such as 'exceptions:' on its own line")
             }
             next += 1
-            guard next < lines.count, lines[next].content.hasPrefix("-") else {
+            guard next < lines.count, lines[next].isListItem else {
                 throw error(first.number, "'\(key):' must be followed by a list of entries, one '- key: value' each")
             }
             let items = try list(indent: lines[next].indent)
@@ -119,7 +122,7 @@ private struct YAMLSubsetParser {
     mutating func list(indent: Int) throws -> LocatedValue {
         let start = lines[next].number
         var items: [LocatedValue] = []
-        while next < lines.count, lines[next].indent == indent, lines[next].content.hasPrefix("-") {
+        while next < lines.count, lines[next].indent == indent, lines[next].isListItem {
             items.append(try item(dashIndent: indent))
         }
         return LocatedValue(.array(items), line: start)
@@ -133,7 +136,7 @@ private struct YAMLSubsetParser {
         let keyIndent: Int
         if afterDash.isEmpty {
             next += 1
-            guard next < lines.count, lines[next].indent > dashIndent, !lines[next].content.hasPrefix("-") else {
+            guard next < lines.count, lines[next].indent > dashIndent, !lines[next].isListItem else {
                 throw error(dash.number, "an empty entry; write '- country: XX' and its conditions")
             }
             keyIndent = lines[next].indent
@@ -143,14 +146,14 @@ private struct YAMLSubsetParser {
             }
             let inline = afterDash.drop { $0 == " " }
             keyIndent = dashIndent + 1 + (afterDash.count - inline.count)
-            guard !inline.hasPrefix("-") else {
+            guard inline != "-", !inline.hasPrefix("- ") else {
                 throw error(dash.number, "nested lists are not supported; each entry is a mapping of keys to values")
             }
             // The first key sits on the dash's line; parse it as if it had its own line.
             lines[next] = Line(number: dash.number, indent: keyIndent, content: inline)
         }
         let start = dash.number
-        while next < lines.count, lines[next].indent == keyIndent, !lines[next].content.hasPrefix("-") {
+        while next < lines.count, lines[next].indent == keyIndent, !lines[next].isListItem {
             let line = lines[next]
             guard let (key, rest) = try keyAndRest(line) else {
                 throw error(line.number, "expected 'key: value' inside an entry")
@@ -182,12 +185,17 @@ private struct YAMLSubsetParser {
 
     /// The `- value` lines under a key written with nothing after its colon.
     mutating func blockList(after keyLine: Line, key: String, keyIndent: Int) throws -> LocatedValue {
-        guard next < lines.count, lines[next].indent >= keyIndent, lines[next].content.hasPrefix("-") else {
+        if next < lines.count, lines[next].indent > keyIndent, !lines[next].isListItem {
+            throw error(
+                lines[next].number,
+                "nested mappings are not supported; write the field as one dotted key with plain values, e.g. 'source.ip: 10.0.0.0/8'")
+        }
+        guard next < lines.count, lines[next].indent >= keyIndent, lines[next].isListItem else {
             throw error(keyLine.number, "'\(key):' has no value; give one after the colon, a list [a, b], or '- value' lines below")
         }
         let column = lines[next].indent
         var values: [LocatedValue] = []
-        while next < lines.count, lines[next].indent == column, lines[next].content.hasPrefix("-") {
+        while next < lines.count, lines[next].indent == column, lines[next].isListItem {
             let line = lines[next]
             let rest = line.content.dropFirst()
             guard rest.first == " " else {
