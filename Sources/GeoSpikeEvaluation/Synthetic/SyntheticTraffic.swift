@@ -9,9 +9,10 @@ import GeoSpikeIngest
 /// organisation's time zone (with daylight saving), weekdays, holidays, slow drift,
 /// bucket-to-bucket correlated noise and per-country overdispersion (see
 /// `CountryTrafficProfile`), plus nightly jobs and optional stray connections. Attacks,
-/// when asked for, add labelled events on top without changing a single normal event. `writeLogs` then gives every
-/// counted event a host, process, ports, bytes and a destination address inside its
-/// country, so a reader that parses the log must find exactly `countTable()`.
+/// when asked for, add labelled events on top without changing a single normal event.
+/// `writeLogs` then gives every counted event a host, process, ports, bytes and a
+/// destination address inside its country, so a reader that parses the log must find
+/// exactly `countTable()`.
 public struct SyntheticTraffic: Sendable {
     public let scenario: SyntheticScenario
     /// The countries the organisation talks to normally, busiest first.
