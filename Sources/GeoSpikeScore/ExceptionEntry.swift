@@ -144,7 +144,7 @@ extension ExceptionEntry {
     }
 
     /// `YYYY-MM-DD` (valid through that UTC day) or an ISO 8601 date-time.
-    static func expiry(_ text: String) -> Double? {
+    public static func expiry(_ text: String) -> Double? {
         let parts = text.split(separator: "-")
         if text.count == 10, parts.count == 3, let day = Timestamp.parse(Substring(text + "T00:00:00Z")) {
             return day + 86400

@@ -316,7 +316,19 @@ private struct YAMLSubsetParser {
                 case "/": out.append("/")
                 case "n": out.append("\n")
                 case "t": out.append("\t")
-                default: throw error(line, "only the escapes \\\" \\\\ \\/ \\n \\t are supported in double quotes")
+                case "r": out.append("\r")
+                case "u":
+                    var code: UInt32 = 0
+                    for _ in 0..<4 {
+                        guard let digit = iterator.next()?.hexDigitValue else {
+                            throw error(line, "\\u in double quotes needs four hex digits")
+                        }
+                        code = code << 4 | UInt32(digit)
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { throw error(line, "\\u escape is not a character") }
+                    out.unicodeScalars.append(scalar)
+                default:
+                    throw error(line, "only the escapes \\\" \\\\ \\/ \\n \\t \\r \\uXXXX are supported in double quotes")
                 }
             default:
                 out.append(c)

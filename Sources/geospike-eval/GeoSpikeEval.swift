@@ -16,6 +16,7 @@ struct GeoSpikeEval: ParsableCommand {
             CalibrationCommand.self,
             ReportCommand.self,
             BenchCommand.self,
+            SuggestExceptionsCommand.self,
         ]
     )
 }
