@@ -1,6 +1,9 @@
 import ArgumentParser
+import Foundation
 import GeoSpikeEvaluation
 import GeoSpikeIngest
+import GeoSpikeModel
+import GeoSpikeScore
 
 /// `geospike-eval backtest`: how many alerts a model raises a day on history assumed clean.
 struct BacktestCommand: ParsableCommand {
@@ -25,16 +28,55 @@ struct BacktestCommand: ParsableCommand {
     @Flag(name: .long, help: "Write one JSON object instead of tables.")
     var json = false
 
+    @Option(name: .long, help: "Approved exceptions (JSON or YAML), as geospike-score --exceptions: alerts are counted without excepted traffic.")
+    var exceptions: String?
+
+    @Option(name: .long, help: "The time exception expiry is judged at (ISO 8601 or epoch seconds). Default: now.")
+    var now: String?
+
     func validate() throws {
         guard (0...100).contains(threshold) else { throw ValidationError("--threshold must be between 0 and 100") }
+        if let t = now, Timestamp.parse(Substring(t)) == nil, Double(t) == nil {
+            throw ValidationError("--now '\(t)': give an ISO 8601 time such as 2026-10-05T10:30:00Z or epoch seconds")
+        }
     }
 
     func run() throws {
         try GeoSpikeError.exitingOnError(command: "geospike-eval backtest") {
+            if let exceptions { return try runWithExceptions(exceptions) }
             let (model, modelID, table) = try history.load()
             let result = try Backtest(model: model, modelID: modelID).run(
                 table, threshold: threshold, until: history.untilSeconds)
             emit(text: result.text, json: result.json, asJSON: json)
         }
+    }
+
+    /// The backtest on the traffic the exceptions leave (what geospike-score --exceptions
+    /// alerts on), with the alerts per day without them on stderr for comparison.
+    private func runWithExceptions(_ path: String) throws {
+        let model = try ModelFile.read(from: history.model)
+        var options = try history.reader.readerOptions()
+        options.bucketSpan = model.bucketSpan
+        let now = now.flatMap { Double($0) ?? Timestamp.parse(Substring($0)) } ?? Date().timeIntervalSince1970
+        let list = try ExceptionList.loadActive(path: path, now: now) {
+            FileHandle.standardError.write(Data("geospike-eval backtest: warning: \($0)\n".utf8))
+        }
+        let traffic = try ExceptedTraffic.read(paths: history.input, options: options, exceptions: list)
+        try history.reader.report(traffic.summary)
+        let backtest = try Backtest(model: model, modelID: try ModelFile.identifier(of: model))
+        let without = try backtest.run(traffic.table, threshold: threshold, until: history.untilSeconds)
+        let result = try backtest.run(traffic.kept, threshold: threshold, until: history.untilSeconds)
+        if let a = without.thresholds.first(where: { $0.threshold == threshold }),
+            let b = result.thresholds.first(where: { $0.threshold == threshold })
+        {
+            FileHandle.standardError.write(
+                Data(
+                    String(
+                        format: "geospike-eval backtest: %d exception(s) from %@ removed %d event(s); alerts at record_score >= %@: %d (%.2f a day) without them, %d (%.2f a day) with them\n",
+                        list.entries.count, path, traffic.exceptedEvents, JSONLine.number(threshold), a.alerts, a.alertsPerDay,
+                        b.alerts, b.alertsPerDay
+                    ).utf8))
+        }
+        emit(text: result.text, json: result.json, asJSON: json)
     }
 }
