@@ -2,8 +2,10 @@ import GeoSpikeIngest
 
 /// Proposes the narrowest exception that explains a benign alert's spike.
 ///
-/// The exception must take out at least the alert's excess over typical,
-/// `need = actual − ⌈typical⌉`, or the recounted bucket would still alert. From the
+/// The exception must take out at least the alert's excess over an ordinary count,
+/// `need = actual − ⌊typical + 3·√max(typical, 1)⌋`, or the recounted bucket would still
+/// alert (the model is not at hand here, so "ordinary" is three Poisson standard
+/// deviations; `geospike-score --exceptions` makes the real judgement). From the
 /// alert's top values it picks, per source field (`host.name`, `user.name`,
 /// `process.name`, `source.ip`, in that order), the fewest values (at most three)
 /// whose counts reach `need`. Fields are combined (AND) while the events they are
@@ -27,7 +29,8 @@ public enum ExceptionSuggestion {
     public static func suggest(
         for alert: BenignAlert, reason: String, owner: String, expires: Double? = nil, allowCountryWide: Bool = false
     ) -> ExceptionEntry? {
-        let need = max(1, alert.actual - Int(alert.typical.rounded(.up)))
+        let ordinary = Int((alert.typical + 3 * max(alert.typical, 1).squareRoot()).rounded(.down))
+        let need = max(1, alert.actual - ordinary)
         var entry = ExceptionEntry(
             id: "", country: alert.country, reason: reason, owner: owner, expires: expires,
             location: alert.location)

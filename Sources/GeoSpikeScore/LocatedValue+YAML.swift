@@ -67,11 +67,19 @@ private struct YAMLSubsetParser {
     static func strippingComment(_ text: Substring, file: String, line: Int) throws -> Substring {
         var quote: Character?
         var previous: Character = " "
+        var escaped = false
         var end = text.endIndex
         for i in text.indices {
             let c = text[i]
             if let q = quote {
-                if c == q { quote = nil }
+                // Inside double quotes a backslash escapes the next character, \" included.
+                if escaped {
+                    escaped = false
+                } else if q == "\"", c == "\\" {
+                    escaped = true
+                } else if c == q {
+                    quote = nil
+                }
             } else if c == "\"" || c == "'", " \t[,".contains(previous) {
                 // A quote opens a quoted scalar only where one can start; "Bob's" is plain text.
                 quote = c
@@ -238,13 +246,20 @@ private struct YAMLSubsetParser {
         var values: [LocatedValue] = []
         var quote: Character?
         var previous: Character = " "
+        var escaped = false
         var start = inner.startIndex
         var pieces: [Substring] = []
         for i in inner.indices {
             let c = inner[i]
             defer { previous = c }
             if let q = quote {
-                if c == q { quote = nil }
+                if escaped {
+                    escaped = false
+                } else if q == "\"", c == "\\" {
+                    escaped = true
+                } else if c == q {
+                    quote = nil
+                }
             } else if c == "\"" || c == "'", " ,".contains(previous) {
                 quote = c
             } else if c == "[" || c == "{" {
