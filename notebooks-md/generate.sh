@@ -114,7 +114,7 @@ which a single bucket alone would alert (a sustained rise alerts below it throug
 multi-bucket test). The full report is [figures/01-attack-day.md](figures/01-attack-day.md).
 
 MD
-show 'geospike-eval report --model office.gsm --input datasets/batch-attack-ecs.ndjson.gz --out figures/01-attack-day.md --spikes 60 --top-countries 2 --no-png 2>/dev/null'
+show 'geospike-eval report --model office.gsm --input datasets/batch-attack-ecs.ndjson.gz --out figures/01-attack-day.md --spikes 60 --top-countries 2 --detectability-samples 1 --no-png 2>/dev/null'
 for f in $(cd figures && ls 01-attack-day-alert-*.svg | sort -t- -k5,5 -k6n | awk -F- '!seen[$5]++' | head -5); do
     country=$(echo "$f" | cut -d- -f5)
     figure "$f" "First alert of $country on the attacked day, against the model's expected band"

@@ -87,7 +87,7 @@ public enum EvaluationFigures {
         let points = injection.curve
         let lowest = points.map(\.falsePositiveRate).filter { $0 > 0 }.min() ?? 1e-6
         let floor = pow(10, (log10(lowest) - 0.5).rounded(.down))
-        var chart = LineChart(
+        return LineChart(
             title: "ROC: injected spikes caught against clean false positives",
             x: ChartAxis(title: "false-positive rate per country-bucket (log scale; 0 at the left edge)", lower: floor, upper: 1, scale: .log10),
             y: ChartAxis(title: "fraction of spikes caught", lower: 0, upper: 1),
@@ -100,8 +100,6 @@ public enum EvaluationFigures {
                     xs: points.filter { $0.threshold == injection.threshold.rounded() }.map { max($0.falsePositiveRate, floor) },
                     ys: points.filter { $0.threshold == injection.threshold.rounded() }.map(\.truePositiveRate), style: .points),
             ])
-        chart.markers = []
-        return chart
     }
 
     /// Precision against recall over thresholds.

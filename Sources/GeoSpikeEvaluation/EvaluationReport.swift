@@ -176,7 +176,7 @@ public struct EvaluationReport: Sendable {
                 drawn += 1
                 let chart = try EvaluationFigures.countryBand(
                     model: model, batch: batch, country: code, buckets: window, threshold: options.threshold,
-                    title: "Alert: \(r.country) at \(Timestamp.iso8601(r.bucketStart)), \(r.actual) events (typical \(FixedFormat.decimal(r.typical, 1)))")
+                    title: "Alert: \(r.country) at \(Timestamp.iso8601(r.bucketStart)), \(r.actual) events (typical \(FixedFormat.significant(r.typical)))")
                 md += try figure("alert-\(r.country)-\(r.bucketStart)", chart.svg, alt: "alert \(r.country) \(Timestamp.iso8601(r.bucketStart))") + "\n"
             }
             if skipped > 0 {
