@@ -275,6 +275,15 @@ def main(argv=None):
     except GeoSpikeError as error:
         print(f"aggregate_counts: {error.message}", file=sys.stderr)
         return error.code
+    except Exception as error:
+        # Bad input never gets here (executors report it as GeoSpikeError); a lost executor,
+        # an unreachable file system or a full disk does.
+        if type(error).__name__ != "Py4JJavaError":
+            raise
+        cause = str(error.java_exception).splitlines()[0] if getattr(error, "java_exception", None) else str(error)
+        print(f"aggregate_counts: the Spark job failed ({cause}); the driver and executor logs above say where",
+              file=sys.stderr)
+        return IO_ERROR
     return 0
 
 

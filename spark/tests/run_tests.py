@@ -412,7 +412,13 @@ def main():
     checks.run("influencer tops equal a sequential exact tally",
                lambda: check_influencers(out, everything, ReaderOptions(max_bad_fraction=0.5, influencers=3), 3))
 
-    session = aggregate_counts.spark_session("local[2]")
+    from pyspark.sql import SparkSession
+
+    # One session for every in-process run; the job's main() finds it with getOrCreate.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    session = (SparkSession.builder.master("local[2]").appName("geospike spark-test")
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate())
+    session.sparkContext.setLogLevel("WARN")
     firewall = [p for p in quirks if p.name == "quirks-firewall.csv"]
     nfdump = [p for p in quirks if p.name == "quirks-nfdump.csv"]
     checks.run("CSV with named columns, no exclusions, hourly buckets",
@@ -424,10 +430,19 @@ def main():
                lambda: compare_run(swift, work, "csv-zone", nfdump + firewall,
                                    ["--input-timezone", "Europe/Berlin", "--exclude-process", "curl",
                                     "--exclude-process", "SVCHOST", *loose]))
+    ecs = [p for p in quirks if p.name.startswith("quirks-ecs")]
     if MMDB.exists():
         checks.run("GeoIP from an MMDB file",
-                   lambda: compare_run(swift, work, "mmdb", quirks, ["--geoip", MMDB, *loose]))
-    checks.run("no GeoIP at all", lambda: compare_run(swift, work, "no-geoip", quirks, ["--geoip", "none", *loose]))
+                   lambda: compare_run(swift, work, "mmdb", ecs, ["--geoip", MMDB, *loose]))
+    def without_geoip():
+        compare_run(swift, work, "no-geoip", ecs, ["--geoip", "none", *loose])
+        if MMDB.exists():
+            def unresolved(name):
+                return json.loads((work / name / "summary.json").read_text())["total"]["skipped"]["unresolvedCountry"]
+
+            expect(unresolved("mmdb") < unresolved("no-geoip"), "the MMDB resolved no destination at all")
+
+    checks.run("no GeoIP at all", without_geoip)
     checks.run("exit codes of bad input match geospike's", lambda: check_exit_codes(swift, work, quirks))
     checks.run("Elasticsearch composite pages convert to geospike's counts",
                lambda: check_elasticsearch_converter(swift, work, data[0]))
