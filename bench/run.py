@@ -63,7 +63,7 @@ TARGETS = {
 # before exec, so small processes read high.
 GNU_TIME = "/usr/bin/time"
 RUSAGE_WRAPPER = r"""
-import json, resource, subprocess, sys
+import resource, subprocess, sys
 report, cmd = sys.argv[1], sys.argv[2:]
 code = subprocess.call(cmd)
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -125,7 +125,7 @@ def run(cmd, env=None, capture=True, cwd=ROOT):
     return proc.stdout or ""
 
 
-def measure(cmd, env, stdout_path=None, stdin_path=None):
+def measure(cmd, env, stdout_path=None):
     """One timed run of `cmd`: wall seconds, user+sys CPU seconds, peak RSS."""
     report = WORK / ".rusage.txt"
     stderr_path = WORK / ".stderr.txt"
@@ -135,17 +135,14 @@ def measure(cmd, env, stdout_path=None, stdin_path=None):
     else:
         wrapped = [sys.executable, "-c", RUSAGE_WRAPPER, str(report), *cmd]
     stdout = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL
-    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     try:
         with open(stderr_path, "wb") as stderr:
             start = time.perf_counter()
-            subprocess.run(wrapped, env=env, cwd=ROOT, stdout=stdout, stdin=stdin, stderr=stderr)
+            subprocess.run(wrapped, env=env, cwd=ROOT, stdout=stdout, stdin=subprocess.DEVNULL, stderr=stderr)
             wall = time.perf_counter() - start
     finally:
         if stdout_path:
             stdout.close()
-        if stdin_path:
-            stdin.close()
     fields = report.read_text().split()
     user, system, rss_kb, code = float(fields[-4]), float(fields[-3]), int(fields[-2]), int(fields[-1])
     if code != 0:
@@ -154,10 +151,10 @@ def measure(cmd, env, stdout_path=None, stdin_path=None):
     return Sample(wall, user + system, rss_kb)
 
 
-def repeat(label, cmd, env, times, stdout_path=None, stdin_path=None):
+def repeat(label, cmd, env, times, stdout_path=None):
     series = Series(label)
     for i in range(times):
-        series.samples.append(measure(cmd, env, stdout_path, stdin_path))
+        series.samples.append(measure(cmd, env, stdout_path))
         log(f"  {label} #{i + 1}: {series.samples[-1].wall:.3f} s, {series.samples[-1].rss_kb / 1024:.1f} MB")
     return series
 
