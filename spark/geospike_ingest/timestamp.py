@@ -306,10 +306,10 @@ class LocalTimeConverter:
     """Converts zoneless wall-clock times in an IANA zone to UTC (LocalTimeConverter.swift).
 
     The offset is max(offset at `local`, offset at `local - that offset`), so in the
-    repeated hour after a DST change the earlier (daylight) reading wins. The Swift
-    reader caches it per quarter hour; that is the same function of the quarter for
-    zones whose transitions fall on quarter hours (all current ones), so a per-quarter
-    memo here gives the same result in any order of events.
+    repeated hour after a DST change the earlier (daylight) reading wins. Like the
+    Swift converter, it remembers the offset of the last quarter hour; one converter
+    serves one file, read in order, as in Swift, so even a zone whose transitions fall
+    inside a quarter hour converts identically.
     """
 
     def __init__(self, identifier):
@@ -327,8 +327,12 @@ class LocalTimeConverter:
         self._cached_quarter = None
         self._cached_offset = 0.0
 
+    # Python's datetime spans years 1-9999; instants outside take the offset at the edge.
+    _EARLIEST, _LATEST = -62135596800 + 86400, 253402300799 - 86400
+
     def _offset_at(self, instant):
-        moment = datetime.fromtimestamp(math.floor(instant), tz=timezone.utc).astimezone(self.zone)
+        clamped = min(max(math.floor(instant), self._EARLIEST), self._LATEST)
+        moment = datetime.fromtimestamp(clamped, tz=timezone.utc).astimezone(self.zone)
         return float(int(moment.utcoffset().total_seconds()))
 
     def utc(self, local):

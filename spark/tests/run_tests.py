@@ -225,6 +225,7 @@ def spark_submit(args, log):
     environment = dict(os.environ, SPARK_HOME=os.path.dirname(pyspark.__file__), PYSPARK_PYTHON=sys.executable,
                        PATH=f"{venv_bin}{os.pathsep}{os.environ.get('PATH', '')}")
     command = [str(venv_bin / "spark-submit"), "--master", "local[2]", "--conf", "spark.ui.enabled=false",
+               "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
                str(SPARK / "aggregate_counts.py"), *map(str, args)]
     with open(log, "w") as out:
         return subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, env=environment).returncode
@@ -386,6 +387,8 @@ def main():
     parser.add_argument("--bin", required=True, help="directory with geospike-eval and geospike-train")
     parser.add_argument("--work", help="keep the work files here (default: a temporary directory)")
     args = parser.parse_args()
+    # Local mode talks only to itself: keep the driver and its block manager on loopback.
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="geospike-spark-"))
     work.mkdir(parents=True, exist_ok=True)
     checks = Checks()
@@ -417,7 +420,8 @@ def main():
     # One session for every in-process run; the job's main() finds it with getOrCreate.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (SparkSession.builder.master("local[2]").appName("geospike spark-test")
-               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false").getOrCreate())
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate())
     session.sparkContext.setLogLevel("WARN")
     firewall = [p for p in quirks if p.name == "quirks-firewall.csv"]
     nfdump = [p for p in quirks if p.name == "quirks-nfdump.csv"]
