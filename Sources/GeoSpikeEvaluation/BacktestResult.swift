@@ -174,7 +174,7 @@ public struct BacktestResult: Sendable {
         out.add("interim_buckets", interimBuckets)
         out.add("country_buckets", countryBuckets)
         out.add("threshold", threshold)
-        out.addRaw("thresholds", "[" + thresholds.map { row -> String in
+        out.addRaw("thresholds", JSONArray.of(thresholds) { row -> String in
             var item = JSONLine()
             item.add("threshold", row.threshold)
             item.add("alerts", row.alerts)
@@ -183,8 +183,8 @@ public struct BacktestResult: Sendable {
             item.add("predicted_alerts_per_day", row.predictedPerDay)
             item.add("predicted_alerts", row.predictedAlerts)
             return item.string
-        }.joined(separator: ",") + "]")
-        out.addRaw("countries", "[" + countries.map { row -> String in
+        })
+        out.addRaw("countries", JSONArray.of(countries) { row -> String in
             var item = JSONLine()
             item.add("country", row.country.code)
             item.add("name", row.country.name)
@@ -192,23 +192,23 @@ public struct BacktestResult: Sendable {
             item.add("events", row.events)
             item.add("country_buckets", row.countryBuckets)
             item.add("max_record_score", (row.maxScore * 1e3).rounded() / 1e3)
-            item.addRaw("thresholds", "[" + zip(thresholds, row.alertsByThreshold).map { t, alerts -> String in
+            item.addRaw("thresholds", JSONArray.of(zip(thresholds, row.alertsByThreshold)) { t, alerts -> String in
                 var entry = JSONLine()
                 entry.add("threshold", t.threshold)
                 entry.add("alerts", alerts)
                 entry.add("alerts_per_day", days > 0 ? Double(alerts) / days : 0)
                 entry.add("false_positive_rate", row.countryBuckets > 0 ? Double(alerts) / Double(row.countryBuckets) : 0)
                 return entry.string
-            }.joined(separator: ",") + "]")
+            })
             return item.string
-        }.joined(separator: ",") + "]")
-        out.addRaw("hours", "[" + hours.map { row -> String in
+        })
+        out.addRaw("hours", JSONArray.of(hours) { row -> String in
             var item = JSONLine()
             item.add("local_hour", row.localHour)
             item.add("alerts", row.alerts)
             item.add("country_buckets", row.countryBuckets)
             return item.string
-        }.joined(separator: ",") + "]")
+        })
         return out.string
     }
 }

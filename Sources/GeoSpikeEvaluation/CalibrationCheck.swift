@@ -127,7 +127,7 @@ public struct CalibrationCheck: Sendable {
         var out = JSONLine()
         out.add("country_buckets", countryBuckets)
         out.add("days", days)
-        out.addRaw("levels", "[" + levels.map { l in
+        out.addRaw("levels", JSONArray.of(levels) { l in
             var item = JSONLine()
             item.add("probability", l.probability)
             item.add("expected", l.expected)
@@ -136,9 +136,9 @@ public struct CalibrationCheck: Sendable {
             item.add("excess_probability", l.excessProbability)
             item.add("verdict", l.verdict)
             return item.string
-        }.joined(separator: ",") + "]")
-        out.addRaw("histogram", "[" + histogram.map(String.init).joined(separator: ",") + "]")
-        out.addRaw("histogram_with_traffic", "[" + histogramWithTraffic.map(String.init).joined(separator: ",") + "]")
+        })
+        out.addRaw("histogram", JSONArray.of(histogram) { String($0) })
+        out.addRaw("histogram_with_traffic", JSONArray.of(histogramWithTraffic) { String($0) })
         return out.string
     }
 }

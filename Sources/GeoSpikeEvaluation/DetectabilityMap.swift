@@ -168,14 +168,14 @@ public struct DetectabilityMap: Sendable {
         out.add("target_alerts_per_day", targetAlertsPerDay)
         out.add("clean_alerts_per_day", cleanAlertsPerDay)
         out.add("time_zone", timeZone)
-        out.addRaw("countries", "[" + rows.map { row in
+        out.addRaw("countries", JSONArray.of(rows) { row in
             var item = JSONLine()
             item.add("country", row.country.code)
             item.add("new_country", row.newCountry)
-            item.addRaw("smallest_caught", "[" + row.smallestCaught.map { $0.map(String.init) ?? "null" }.joined(separator: ",") + "]")
-            item.addRaw("typical", "[" + row.typical.map { $0.map { JSONLine.number(($0 * 1e4).rounded() / 1e4) } ?? "null" }.joined(separator: ",") + "]")
+            item.addRaw("smallest_caught", JSONArray.of(row.smallestCaught) { $0.map(String.init) ?? "null" })
+            item.addRaw("typical", JSONArray.of(row.typical) { $0.map { JSONLine.number(($0 * 1e4).rounded() / 1e4) } ?? "null" })
             return item.string
-        }.joined(separator: ",") + "]")
+        })
         return out.string
     }
 }

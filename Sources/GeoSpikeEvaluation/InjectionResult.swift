@@ -130,7 +130,7 @@ public struct InjectionResult: Sendable {
 
     public var json: String {
         func recallJSON(_ rows: [Recall], key: String) -> String {
-            "[" + rows.map { r in
+            JSONArray.of(rows) { r in
                 var item = JSONLine()
                 item.add(key, r.group)
                 item.add("spikes", r.spikes)
@@ -138,7 +138,7 @@ public struct InjectionResult: Sendable {
                 item.add("recall", r.recall)
                 item.add("median_added", r.medianAdded)
                 return item.string
-            }.joined(separator: ",") + "]"
+            }
         }
         var out = JSONLine()
         out.add("threshold", threshold)
@@ -153,7 +153,7 @@ public struct InjectionResult: Sendable {
         out.addRaw("by_size", recallJSON(bySize, key: "size"))
         out.addRaw("by_country", recallJSON(byCountry, key: "country"))
         out.addRaw("by_hour", recallJSON(byHour, key: "local_hour"))
-        out.addRaw("curve", "[" + curve.map { p in
+        out.addRaw("curve", JSONArray.of(curve) { p in
             var item = JSONLine()
             item.add("threshold", p.threshold)
             item.add("true_positive_rate", p.truePositiveRate)
@@ -161,8 +161,8 @@ public struct InjectionResult: Sendable {
             item.add("precision", p.precision)
             item.add("clean_alerts_per_day", p.cleanAlertsPerDay)
             return item.string
-        }.joined(separator: ",") + "]")
-        out.addRaw("spike_list", "[" + spikes.map { s in
+        })
+        out.addRaw("spike_list", JSONArray.of(spikes) { s in
             var item = JSONLine()
             item.add("timestamp", Timestamp.iso8601(s.bucketStart))
             item.add("country", s.country.code)
@@ -173,7 +173,7 @@ public struct InjectionResult: Sendable {
             item.add("max_record_score", (s.maxScore * 1e3).rounded() / 1e3)
             item.add("caught", s.caught)
             return item.string
-        }.joined(separator: ",") + "]")
+        })
         return out.string
     }
 }

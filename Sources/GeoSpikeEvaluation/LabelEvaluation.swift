@@ -139,7 +139,7 @@ public struct LabelEvaluation: Sendable {
         let delays = delaysInMinutes
         out.add("median_delay_minutes", delays.isEmpty ? .nan : delays[delays.count / 2])
         out.add("mean_delay_minutes", delays.isEmpty ? .nan : delays.reduce(0, +) / Double(delays.count))
-        out.addRaw("episode_list", "[" + episodes.map { e in
+        out.addRaw("episode_list", JSONArray.of(episodes) { e in
             var item = JSONLine()
             item.add("timestamp", Timestamp.iso8601(e.firstBucket))
             item.add("country", e.country.code)
@@ -148,7 +148,7 @@ public struct LabelEvaluation: Sendable {
             item.add("detected", e.delay != nil)
             item.add("delay_minutes", e.delay.map { Double($0) / 60 } ?? .nan)
             return item.string
-        }.joined(separator: ",") + "]")
+        })
         return out.string
     }
 }

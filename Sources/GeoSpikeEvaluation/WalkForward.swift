@@ -114,7 +114,7 @@ public struct WalkForward: Sendable {
         out.add("train_days", options.trainDays)
         out.add("test_days", options.testDays)
         out.add("threshold", options.threshold)
-        out.addRaw("windows", "[" + windows.map { w in
+        out.addRaw("windows", JSONArray.of(windows) { w in
             var item = JSONLine()
             item.add("train_start", Timestamp.iso8601(w.trainStart))
             item.add("test_start", Timestamp.iso8601(w.testStart))
@@ -123,7 +123,7 @@ public struct WalkForward: Sendable {
             item.addRaw("backtest", w.backtest.json)
             item.addRaw("calibration", w.calibration.json)
             return item.string
-        }.joined(separator: ",") + "]")
+        })
         return out.string
     }
 }
