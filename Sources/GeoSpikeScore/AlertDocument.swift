@@ -20,7 +20,8 @@ public struct AlertDocument: Sendable {
         self.createdAt = createdAt
     }
 
-    /// Stable per rule and record, so overlapping runs write the same alert id.
+    /// Stable per rule and record (FNV-1a of rule id, bucket and record id), so overlapping
+    /// runs write the same alert id and a second rule over the same record a different one.
     public var alertID: String {
         RecordID.make(modelID: rule.ruleID, bucketStart: record.bucketStart, country: record.recordID)
     }
