@@ -27,6 +27,7 @@ public enum ModelFile {
         var pooledCoefficients: [Double]
         var newCountryPrior: NewCountryPrior
         var calibration: Calibration
+        var multiBucketCalibration: Calibration
     }
 
     /// The file's bytes. Refuses a model holding NaN or infinite numbers.
@@ -38,7 +39,8 @@ public enum ModelFile {
         }
         let header = Header(
             metadata: model.metadata, countries: model.countries, pooledCoefficients: model.pooledCoefficients,
-            newCountryPrior: model.newCountryPrior, calibration: model.calibration)
+            newCountryPrior: model.newCountryPrior, calibration: model.calibration,
+            multiBucketCalibration: model.multiBucketCalibration)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json: Data
@@ -98,7 +100,7 @@ public enum ModelFile {
             metadata: header.metadata, countries: header.countries,
             coefficients: Matrix(rows: columns, columns: header.countries.count, columnMajor: values),
             pooledCoefficients: header.pooledCoefficients, newCountryPrior: header.newCountryPrior,
-            calibration: header.calibration)
+            calibration: header.calibration, multiBucketCalibration: header.multiBucketCalibration)
     }
 
     /// Writes atomically (temporary file, then rename), so a scorer never reads half a model.

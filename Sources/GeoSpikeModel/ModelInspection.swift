@@ -65,17 +65,26 @@ public struct ModelInspection: Codable, Sendable {
         calibration = model.calibration
     }
 
+    /// The feature layout in a line: smooth columns by name, slot effects by count.
+    var featureSummary: String {
+        let design = metadata.options.design
+        let smooth = metadata.columns.prefix(design.smoothColumnCount).joined(separator: " ")
+        let slots = design.slotsPerDay > 0 ? " + \(2 * design.slotsPerDay) slot effects (weekday, weekend)" : ""
+        return "features: \(smooth)\(slots)"
+    }
+
     /// Aligned text for people.
     public var report: String {
         var lines = [
             "model \(modelID)  (geospike \(metadata.toolVersion))",
             "trained on \(metadata.trainingStart) … \(metadata.trainingEnd): \(metadata.trainingBuckets) buckets of \(metadata.bucketSpanSeconds / 60) min, \(metadata.trainingEvents) events",
-            "time zone \(metadata.timeZone); seed \(metadata.options.seed); features: \(metadata.columns.joined(separator: " "))",
+            "time zone \(metadata.timeZone); seed \(metadata.options.seed); \(featureSummary)",
             String(
                 format: "new-country prior: P(any traffic in a bucket) %.2g, excess size mean %.2f, dispersion %.2f (from %d sparse countries)",
                 newCountryPrior.nonZeroProbability, newCountryPrior.sizeMean, newCountryPrior.sizeDispersion,
                 newCountryPrior.sourceCountries),
-            "calibration: \(calibration.heldOutCountryBuckets) held-out country-buckets over \(String(format: "%.1f", calibration.heldOutDays)) days",
+            "calibration: \(calibration.heldOutCountryBuckets) held-out country-buckets over \(String(format: "%.1f", calibration.heldOutDays)) days"
+                + ", single-bucket and multi-bucket tests corrected separately",
             "",
             "country  name                        family     mean/bucket  peak/bucket  peak local  dispersion  sigma   events",
         ]

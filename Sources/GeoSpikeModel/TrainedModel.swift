@@ -29,11 +29,16 @@ public struct TrainedModel: Equatable, Sendable {
     /// The pooled seasonal shape of all countries (log scale, intercept = pooled level).
     public var pooledCoefficients: [Double]
     public var newCountryPrior: NewCountryPrior
+    /// Held-out exceedances of the single-bucket test.
     public var calibration: Calibration
+    /// Held-out exceedances of the multi-bucket test, calibrated on its own: the two tests
+    /// err differently (single buckets by heavy tails, windows by correlated buckets), and
+    /// one shared correction would tax the better-calibrated test for the other's errors.
+    public var multiBucketCalibration: Calibration
 
     public init(
         metadata: ModelMetadata, countries: [CountryModel], coefficients: Matrix, pooledCoefficients: [Double],
-        newCountryPrior: NewCountryPrior, calibration: Calibration
+        newCountryPrior: NewCountryPrior, calibration: Calibration, multiBucketCalibration: Calibration
     ) {
         self.metadata = metadata
         self.countries = countries
@@ -41,6 +46,12 @@ public struct TrainedModel: Equatable, Sendable {
         self.pooledCoefficients = pooledCoefficients
         self.newCountryPrior = newCountryPrior
         self.calibration = calibration
+        self.multiBucketCalibration = multiBucketCalibration
+    }
+
+    /// The calibrated log probability of a cell from its two tests' log probabilities.
+    public func calibratedLogProbability(single: Double, multi: Double) -> Double {
+        min(calibration.calibratedLogProbability(single), multiBucketCalibration.calibratedLogProbability(multi))
     }
 
     public var design: SeasonalDesign { metadata.options.design }

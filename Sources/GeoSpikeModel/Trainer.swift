@@ -50,6 +50,7 @@ public struct Trainer: Sendable {
         let fitEnd = range.upperBound - holdoutBuckets * span.seconds
 
         var calibration = Calibration.none
+        var multiBucketCalibration = Calibration.none
         var chosen: [CountryCode: FamilySelection] = [:]
         if holdoutBuckets >= perDay / 4 {
             progress("choosing families on \(holdoutBuckets) held-out buckets")
@@ -57,6 +58,7 @@ public struct Trainer: Sendable {
                 series: series, first: range.lowerBound, fitEnd: fitEnd, last: range.upperBound, span: span,
                 clock: clock)
             calibration = contest.calibration
+            multiBucketCalibration = contest.multiBucketCalibration
             chosen = contest.selections
         }
 
@@ -96,7 +98,7 @@ public struct Trainer: Sendable {
             metadata: metadata, countries: countries, coefficients: coefficients,
             pooledCoefficients: final.pooled,
             newCountryPrior: Self.newCountryPrior(series: series, buckets: buckets),
-            calibration: calibration)
+            calibration: calibration, multiBucketCalibration: multiBucketCalibration)
     }
 
     /// Per country, the top `host.name` and `source.ip` values over all training buckets.
@@ -189,6 +191,7 @@ public struct Trainer: Sendable {
     struct Contest {
         var selections: [CountryCode: FamilySelection]
         var calibration: Calibration
+        var multiBucketCalibration: Calibration
     }
 
     /// Fits every allowed family on the data before `fitEnd`, scores the held-out buckets
@@ -212,7 +215,8 @@ public struct Trainer: Sendable {
         let fitted = try context(series: series, cells: cells)
         let countries = fitted.countries
         var selections: [CountryCode: FamilySelection] = [:]
-        var log10Probabilities: [Double] = []
+        var single: [Double] = []
+        var multi: [Double] = []
         let buckets = Self.countsByCountry(series: series, starts: heldOutStarts)
         for country in countries {
             var scores: [String: Double] = [:]
@@ -242,8 +246,10 @@ public struct Trainer: Sendable {
                     best.key, heldOutStarts.count, best.value, margin, ranked[1].key)
                 : "only \(best.key) allowed"
             selections[country] = FamilySelection(holdoutLogLikelihood: scores, reason: reason)
-            log10Probabilities += heldOutLog10Probabilities(
+            let tests = heldOutLog10Probabilities(
                 model: model, eta: eta, counts: buckets[country] ?? [:], n: heldOutStarts.count)
+            single += tests.single
+            multi += tests.multi
         }
         // Countries first seen in the held-out days are judged by the new-country prior,
         // and calibrate it; every other country's silent held-out buckets were scored above.
@@ -256,25 +262,30 @@ public struct Trainer: Sendable {
             let occupancy = MultiBucketTest.logOccupancyTails(
                 actual: actual, nonZeroProbability: prior.nonZeroProbability, window: options.multiBucketWindow)
             for i in heldOutStarts.indices where actual[i] > 0 {
-                log10Probabilities.append(min(prior.logUpperTail(actual: actual[i]), occupancy[i]) / log(10))
+                single.append(prior.logUpperTail(actual: actual[i]) / log(10))
+                multi.append(occupancy[i] / log(10))
             }
         }
         let days = Double(heldOutStarts.count) / Double(span.bucketsPerDay)
-        return Contest(selections: selections, calibration: Calibration(heldOut: log10Probabilities, days: days))
+        return Contest(
+            selections: selections, calibration: Calibration(heldOut: single, days: days),
+            multiBucketCalibration: Calibration(heldOut: multi, days: days))
     }
 
-    /// Held-out log10 probabilities of one country, single- and multi-bucket combined as the
-    /// scorer combines them.
-    func heldOutLog10Probabilities(model: CountryModel, eta: [Double], counts: [Int: Int], n: Int) -> [Double] {
+    /// Held-out log10 probabilities of one country's single- and multi-bucket tests.
+    func heldOutLog10Probabilities(model: CountryModel, eta: [Double], counts: [Int: Int], n: Int)
+        -> (single: [Double], multi: [Double])
+    {
         var actual = [Double](repeating: 0, count: n)
         for (i, y) in counts { actual[i] = Double(y) }
         let expected = eta.map { model.expectedCount(linearPredictor: $0) }
         let variance = eta.map { model.variance(linearPredictor: $0) }
         let multi = MultiBucketTest.logUpperTails(
             actual: actual, expected: expected, variance: variance, window: options.multiBucketWindow)
-        return (0..<n).map { i in
-            min(model.logUpperTail(actual: actual[i], linearPredictor: eta[i]), multi[i]) / log(10)
-        }
+        return (
+            (0..<n).map { model.logUpperTail(actual: actual[$0], linearPredictor: eta[$0]) / log(10) },
+            multi.map { $0 / log(10) }
+        )
     }
 
     /// Held-out counts per country by held-out bucket index.

@@ -83,7 +83,7 @@ public struct Scorer: Sendable {
         var logProbability = [Double](repeating: 0, count: cells)
         var recordScore = [Double](repeating: 0, count: cells)
         for i in 0..<cells where actual[i] > 0 {
-            let calibrated = model.calibration.calibratedLogProbability(min(logSingle[i], logMulti[i]))
+            let calibrated = model.calibratedLogProbability(single: logSingle[i], multi: logMulti[i])
             logProbability[i] = calibrated
             recordScore[i] = AnomalyScale.recordScore(logExpectedPerDay: logPerDay + calibrated)
         }
