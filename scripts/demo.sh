@@ -13,7 +13,7 @@ step "Training on datasets/train-ecs.ndjson.gz (28 days of ECS network events, E
 "$bin/geospike-train" --input datasets/train-ecs.ndjson.gz --timezone Europe/Berlin --seed 1 --out "$work/demo.gsm"
 
 step "What the model learnt (top of geospike-train inspect)"
-"$bin/geospike-train" inspect "$work/demo.gsm" | head -16
+"$bin/geospike-train" inspect "$work/demo.gsm" | sed -n 1,16p
 
 step "Scoring the next day, which contains attacks (datasets/batch-attack-ecs.ndjson.gz)"
 "$bin/geospike-score" --model "$work/demo.gsm" --input datasets/batch-attack-ecs.ndjson.gz --output table \
@@ -23,7 +23,7 @@ step "The same day without attacks raises:"
 "$bin/geospike-score" --model "$work/demo.gsm" --input datasets/batch-clean-ecs.ndjson.gz 2>/dev/null | wc -l | sed 's/$/ alert(s)/'
 
 step "What was really injected (datasets/batch-attack-labels.csv)"
-cut -d, -f1-4 datasets/batch-attack-labels.csv | head -20
+cut -d, -f1-4 datasets/batch-attack-labels.csv | sed -n 1,20p
 
 step "An approved exception (datasets/exceptions-example.json): the red team's scan from srv-git-01 to Hong Kong"
 cat datasets/exceptions-example.json
