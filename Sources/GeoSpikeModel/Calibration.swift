@@ -68,23 +68,34 @@ public struct Calibration: Codable, Equatable, Sendable {
 
     /// The calibrated natural-log probability for a model log probability.
     public func calibratedLogProbability(_ logProbability: Double) -> Double {
-        let points = anchors
-        guard let first = points.first, let last = points.last else { return logProbability }
-        let x = logProbability / log(10)
-        let y: Double
-        if x <= first.nominal {
-            // Beyond the smallest trusted level, keep its ratio.
-            y = x + (first.calibrated - first.nominal)
-        } else if x >= last.nominal {
-            y = x + (last.calibrated - last.nominal)
-        } else {
-            var k = 0
-            while points[k + 1].nominal < x { k += 1 }
-            let a = points[k]
-            let b = points[k + 1]
-            let t = (x - a.nominal) / (b.nominal - a.nominal)
-            y = x + (1 - t) * (a.calibrated - a.nominal) + t * (b.calibrated - b.nominal)
+        Curve(self).calibratedLogProbability(logProbability)
+    }
+
+    /// The correction as a ready-to-evaluate curve: build it once, evaluate it per cell
+    /// (the scorer evaluates it for every country-bucket with traffic).
+    public struct Curve: Sendable {
+        let points: [(nominal: Double, calibrated: Double)]
+
+        public init(_ calibration: Calibration) { points = calibration.anchors }
+
+        public func calibratedLogProbability(_ logProbability: Double) -> Double {
+            guard let first = points.first, let last = points.last else { return logProbability }
+            let x = logProbability / log(10)
+            let y: Double
+            if x <= first.nominal {
+                // Beyond the smallest trusted level, keep its ratio.
+                y = x + (first.calibrated - first.nominal)
+            } else if x >= last.nominal {
+                y = x + (last.calibrated - last.nominal)
+            } else {
+                var k = 0
+                while points[k + 1].nominal < x { k += 1 }
+                let a = points[k]
+                let b = points[k + 1]
+                let t = (x - a.nominal) / (b.nominal - a.nominal)
+                y = x + (1 - t) * (a.calibrated - a.nominal) + t * (b.calibrated - b.nominal)
+            }
+            return min(0, y * log(10))
         }
-        return min(0, y * log(10))
     }
 }

@@ -49,11 +49,6 @@ public struct TrainedModel: Equatable, Sendable {
         self.multiBucketCalibration = multiBucketCalibration
     }
 
-    /// The calibrated log probability of a cell from its two tests' log probabilities.
-    public func calibratedLogProbability(single: Double, multi: Double) -> Double {
-        min(calibration.calibratedLogProbability(single), multiBucketCalibration.calibratedLogProbability(multi))
-    }
-
     public var design: SeasonalDesign { metadata.options.design }
     public var bucketSpan: BucketSpan { BucketSpan(seconds: metadata.bucketSpanSeconds) }
 

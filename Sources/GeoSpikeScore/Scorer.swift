@@ -13,12 +13,16 @@ public struct Scorer: Sendable {
     public let modelID: String
     let clock: LocalClock
     let countryIndex: [CountryCode: Int]
+    let singleBucketCurve: Calibration.Curve
+    let multiBucketCurve: Calibration.Curve
 
     public init(model: TrainedModel, modelID: String) throws {
         self.model = model
         self.modelID = modelID
         clock = try LocalClock(identifier: model.metadata.timeZone)
         countryIndex = model.countryIndex
+        singleBucketCurve = Calibration.Curve(model.calibration)
+        multiBucketCurve = Calibration.Curve(model.multiBucketCalibration)
     }
 
     /// Scores every (bucket, country) from the first to the last bucket of `table`.
@@ -83,7 +87,9 @@ public struct Scorer: Sendable {
         var logProbability = [Double](repeating: 0, count: cells)
         var recordScore = [Double](repeating: 0, count: cells)
         for i in 0..<cells where actual[i] > 0 {
-            let calibrated = model.calibratedLogProbability(single: logSingle[i], multi: logMulti[i])
+            let calibrated = min(
+                singleBucketCurve.calibratedLogProbability(logSingle[i]),
+                multiBucketCurve.calibratedLogProbability(logMulti[i]))
             logProbability[i] = calibrated
             recordScore[i] = AnomalyScale.recordScore(logExpectedPerDay: logPerDay + calibrated)
         }
