@@ -1,3 +1,4 @@
+import Foundation
 import GeoSpikeIngest
 
 /// One country's fitted count model, apart from its seasonal coefficients, which live in
@@ -32,13 +33,6 @@ public struct CountryModel: Codable, Equatable, Sendable {
     /// since a Poisson or NB whose log mean is itself normal with variance v is close to
     /// an NB with α + (eᵛ − 1).
     public var predictiveDispersion: Double {
-        dispersion + (levelVariance > 0 ? levelVariance.expm1Safe : 0)
+        dispersion + expm1(max(0, levelVariance))
     }
 }
-
-extension Double {
-    /// eˣ − 1 without cancellation for small x.
-    var expm1Safe: Double { Foundation.expm1(self) }
-}
-
-import Foundation

@@ -12,7 +12,6 @@ public struct Scorer: Sendable {
     public let model: TrainedModel
     public let modelID: String
     let clock: LocalClock
-    let countryIndex: [CountryCode: Int]
     let singleBucketCurve: Calibration.Curve
     let multiBucketCurve: Calibration.Curve
 
@@ -20,7 +19,6 @@ public struct Scorer: Sendable {
         self.model = model
         self.modelID = modelID
         clock = try LocalClock(identifier: model.metadata.timeZone)
-        countryIndex = model.countryIndex
         singleBucketCurve = Calibration.Curve(model.calibration)
         multiBucketCurve = Calibration.Curve(model.multiBucketCalibration)
     }
