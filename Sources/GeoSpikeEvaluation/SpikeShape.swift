@@ -26,20 +26,28 @@ public struct SpikeShape: Hashable, Sendable {
     /// Which countries it may hit, as a range of fractions of the model's countries ranked
     /// busiest first (`0.5..<1` = the quieter half); nil: any country.
     public var countryRanks: Range<Double>?
+    /// For a multiple: the typical count it multiplies is taken as at least this. Infected
+    /// hosts beacon whether or not the country is busy, so a botnet that multiplies a
+    /// country's daytime traffic by m adds at least m − 1 flows a bucket at night too.
+    public var typicalFloor: Double
 
-    public init(kind: Kind, amount: Double, buckets: Int = 1, group: String? = nil, countryRanks: Range<Double>? = nil) {
+    public init(
+        kind: Kind, amount: Double, buckets: Int = 1, group: String? = nil, countryRanks: Range<Double>? = nil,
+        typicalFloor: Double = 0
+    ) {
         self.kind = kind
         self.amount = amount
         self.buckets = max(1, buckets)
         self.group = group
         self.countryRanks = countryRanks
+        self.typicalFloor = typicalFloor
     }
 
     /// Events added to a bucket whose typical count is `typical`; always at least one, so
     /// that every spike is something a log would show.
     public func addedEvents(typical: Double) -> Int {
         switch kind {
-        case .multiple: return max(1, Int(((amount - 1) * typical).rounded()))
+        case .multiple: return max(1, Int(((amount - 1) * max(typical, typicalFloor)).rounded()))
         case .addition, .newCountry: return max(1, Int(amount.rounded()))
         }
     }
@@ -78,7 +86,8 @@ public struct SpikeShape: Hashable, Sendable {
     /// kind after another:
     /// - exfiltration: 40–400 flows in 1–3 buckets, to the quieter half of the countries;
     /// - scan: 150–600 connections in one bucket, to any but the three busiest;
-    /// - botnet: traffic × 2–5 for 8–24 buckets, to the countries ranked 20–50%;
+    /// - botnet: traffic × 2–5 for 8–24 buckets, to the countries ranked 20–50%, adding at
+    ///   least m − 1 flows a bucket (the generator's `max(mean, 1)`);
     /// - C2 to a new country: 5–30 flows a bucket for 12–32 buckets.
     /// Spreading totals over buckets evenly is the hardest case for the single-bucket test.
     public static func realisticAttacks(count: Int, seed: UInt64) -> [SpikeShape] {
@@ -99,7 +108,7 @@ public struct SpikeShape: Hashable, Sendable {
                 let multiple = (rng.uniform(2, 5) * 10).rounded() / 10
                 return SpikeShape(
                     kind: .multiple, amount: multiple, buckets: rng.integer(in: 8...24), group: "botnet",
-                    countryRanks: 0.2..<0.5)
+                    countryRanks: 0.2..<0.5, typicalFloor: 1)
             default:
                 return SpikeShape(
                     kind: .newCountry, amount: Double(rng.integer(in: 5...30)), buckets: rng.integer(in: 12...32),

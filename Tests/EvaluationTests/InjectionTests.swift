@@ -103,6 +103,9 @@ struct InjectionTests {
         for bad in ["x1", "x", "+0", "3", "x2/0", "x2/97", "+5/a", "new+"] { #expect(SpikeShape(parsing: bad) == nil, "\(bad)") }
         #expect(SpikeShape(kind: .multiple, amount: 3).addedEvents(typical: 4.2) == 8)
         #expect(SpikeShape(kind: .multiple, amount: 3).addedEvents(typical: 0.1) == 1)
+        // A botnet multiplies at least one flow a bucket, as the generator's botnets do.
+        #expect(SpikeShape(kind: .multiple, amount: 3, typicalFloor: 1).addedEvents(typical: 0.1) == 2)
+        #expect(SpikeShape(kind: .multiple, amount: 3, typicalFloor: 1).addedEvents(typical: 4.2) == 8)
         #expect(SpikeShape(kind: .addition, amount: 20, buckets: 4).label == "+20 for 4")
         let drawn = SpikeShape.realisticAttacks(count: 8, seed: 1)
         #expect(drawn.map(\.groupLabel) == ["exfiltration", "scan", "botnet", "c2-new-country"] + ["exfiltration", "scan", "botnet", "c2-new-country"])
