@@ -34,13 +34,12 @@ struct ModelQualityTests {
         let byKind = result.bySize.map { "\($0.group) \($0.caught)/\($0.spikes)" }
         #expect(result.spikes.count == 240)
         // Issue 5 asks for 95% overall. Measured: every exfiltration, scan and C2 beacon,
-        // and 44 of 60 botnets (2-5x a mid-size country for 2-6 hours), which the
-        // generator's own correlated noise imitates closely: 93.3% overall. The bars below
-        // hold what is achieved, so a regression fails; the gap is reported, not hidden.
+        // and 50 of 60 botnets: 95.8%. The botnets missed multiply a quiet country's
+        // traffic by 2-3 for two hours, which the generator's own correlated noise imitates.
         let caught = Dictionary(uniqueKeysWithValues: result.bySize.map { ($0.group, Double($0.caught) / Double($0.spikes)) })
         let message = "recall \(result.recall) (\(byKind.joined(separator: ", "))); missed: \(missed.joined(separator: "; "))"
-        #expect(result.recall >= 0.93, "\(message)")
+        #expect(result.recall >= 0.95, "\(message)")
         for kind in ["exfiltration", "scan", "c2-new-country"] { #expect(caught[kind] == 1, "\(kind): \(message)") }
-        #expect((caught["botnet"] ?? 0) >= 0.7, "\(message)")
+        #expect((caught["botnet"] ?? 0) >= 0.8, "\(message)")
     }
 }
