@@ -75,11 +75,14 @@ struct ZeekTSVParser: EventLineParser {
 
     private mutating func header(_ line: UnsafeBufferPointer<UInt8>) -> LineOutcome {
         let text = line.text
-        // The directive name ends at the first space or tab; #separator uses a space.
-        guard let nameEnd = text.firstIndex(where: { $0 == " " || $0 == "\t" }) else { return .metadata }
+        // The directive name ends at the first space or tab (#separator uses a space), or
+        // at the file's own separator: after `#separator \x2c` Zeek writes `#fields,ts,…`.
+        let separatorCharacter = Character(Unicode.Scalar(separator))
+        guard let nameEnd = text.firstIndex(where: { $0 == " " || $0 == "\t" || $0 == separatorCharacter }) else {
+            return .metadata
+        }
         let name = text[..<nameEnd]
         let rest = String(text[text.index(after: nameEnd)...])
-        let separatorCharacter = Character(Unicode.Scalar(separator))
         var parts = rest.split(separator: separatorCharacter, omittingEmptySubsequences: false).map(String.init)
         if parts.count == 1 && rest.contains(" ") {
             // Hand-edited headers sometimes use spaces; accept them for the header only.

@@ -60,6 +60,18 @@ struct FormatReaderTests {
         #expect(file.malformedExamples.first?.contains("conn.log:15: 9 fields where the #fields header has 21") == true)
     }
 
+    @Test func zeekConnLogWithItsOwnSeparator() throws {
+        // Zeek writes every header after `#separator` with that separator: `#fields|ts|uid|…`.
+        let original = try String(contentsOfFile: Fixture.path("conn.log"), encoding: .utf8)
+        let piped = original.replacingOccurrences(of: "\t", with: "|")
+            .replacingOccurrences(of: "#separator \\x09", with: "#separator \\x7c")
+        #expect(piped.hasPrefix("#separator \\x7c\n#set_separator|,"))
+        let path = try Fixture.write(piped, name: "piped-conn.log")
+        let (table, summary) = try Ingest.countTable(paths: [path], options: Fixture.options())
+        #expect(Fixture.cells(table) == ["0/GB": 1, "0/SE": 1, "15/JP": 1, "15/US": 1, "30/NO": 1, "45/CN": 1])
+        #expect(summary.files.first?.skipped == [.malformed: 1, .privateDestination: 2, .unresolvedCountry: 1])
+    }
+
     @Test func zeekJSONWithDottedNestedAndUnderscoredKeys() throws {
         let (table, summary) = try Ingest.countTable(paths: [Fixture.path("conn.json")], options: Fixture.options())
         #expect(Fixture.cells(table) == ["0/SE": 1, "15/GB": 1, "15/JP": 1, "45/CN": 1])
