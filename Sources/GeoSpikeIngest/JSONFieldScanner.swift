@@ -128,7 +128,17 @@ final class JSONFieldScanner {
                     let start = p + 1
                     var escaped = false
                     guard Cursor.skipString(&p, end, &escaped) else { return false }
-                    if UnsafeBufferPointer(start: start, count: p - 1 - start).elementsEqual(target) { return true }
+                    let element = UnsafeBufferPointer(start: start, count: p - 1 - start)
+                    // Decode escapes as a single string value is decoded, so that
+                    // ["netw\u006frk"] matches as "netw\u006frk" does.
+                    let matches =
+                        escaped
+                        ? withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(1, element.count)) { buffer in
+                            let n = Self.unescape(element, into: buffer.baseAddress!)
+                            return UnsafeBufferPointer(start: buffer.baseAddress, count: n).elementsEqual(target)
+                        }
+                        : element.elementsEqual(target)
+                    if matches { return true }
                 } else {
                     p += 1
                 }

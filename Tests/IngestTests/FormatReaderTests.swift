@@ -31,6 +31,18 @@ struct FormatReaderTests {
         #expect(table.lastEventTime == Double(Fixture.day) + 3599)
     }
 
+    @Test func escapedCategoriesMatchInArraysAsInStrings() throws {
+        let lines = [
+            #"{"@timestamp":"2026-10-05T00:01:00Z","event":{"category":"netw\u006frk"},"destination":{"ip":"89.160.20.156"}}"#,
+            #"{"@timestamp":"2026-10-05T00:02:00Z","event":{"category":["host","netw\u006frk"]},"destination":{"ip":"89.160.20.156"}}"#,
+            #"{"@timestamp":"2026-10-05T00:03:00Z","event":{"category":["netw\u006frks"]},"destination":{"ip":"89.160.20.156"}}"#,
+        ]
+        let path = try Fixture.write(lines.joined(separator: "\n") + "\n", name: "escaped-category.ndjson")
+        let (table, summary) = try Ingest.countTable(paths: [path], options: Fixture.options())
+        #expect(Fixture.cells(table) == ["0/SE": 2])
+        #expect(summary.files.first?.skipped == [.notNetwork: 1])
+    }
+
     @Test func ecsInfluencersAreTalliedPerCell() throws {
         let (table, _) = try Ingest.countTable(paths: [Fixture.path("ecs_quirks.ndjson")], options: Fixture.options())
         let key = CellKey(bucketStart: Fixture.day + 1800, country: CountryCode("CN")!)
