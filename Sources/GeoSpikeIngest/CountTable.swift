@@ -9,6 +9,11 @@ public struct CellKey: Hashable, Sendable, Comparable {
         self.country = country
     }
 
+    /// One word into the hasher rather than two: ingest hashes a key for every counts row.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(bitPattern: bucketStart) &<< 16 | UInt64(country.packed))
+    }
+
     public static func < (lhs: CellKey, rhs: CellKey) -> Bool {
         lhs.bucketStart != rhs.bucketStart
             ? lhs.bucketStart < rhs.bucketStart : lhs.country < rhs.country
@@ -90,7 +95,11 @@ public struct CountTable: Sendable {
     /// Adds another table's cells, influencers and time range to this one.
     public mutating func merge(_ other: CountTable) {
         precondition(other.bucketSpan == bucketSpan, "tables with different bucket spans")
-        for (key, count) in other.counts { counts[key, default: 0] += count }
+        // Insert the smaller table's cells into the larger one's: an ingest of counts CSV
+        // merges millions of cells into an empty table, which then costs nothing.
+        var smaller = other.counts
+        if counts.count < smaller.count { swap(&counts, &smaller) }
+        for (key, count) in smaller { counts[key, default: 0] += count }
         for (key, tallies) in other.influencers {
             if var mine = influencers[key] {
                 for i in mine.indices { mine[i].merge(tallies[i]) }
