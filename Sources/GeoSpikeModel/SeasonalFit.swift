@@ -104,10 +104,10 @@ public enum SeasonalFitter {
             levelVariance: try levelVariance(information: information, cells: cells), iterations: iterations)
     }
 
-    /// A quick NB dispersion for a country: Poisson mean (with slot effects), then α once.
-    /// Used only to centre the pooled dispersion prior, where full alternation is wasted.
-    public static func quickDispersion(cells: SeasonalCells, counts: CountryCellCounts, shape: ShapePrior) throws -> Double {
-        let poisson = try fitCounts(family: .poisson, cells: cells, counts: counts, shape: shape)
+    /// A quick NB dispersion for a country: α once, at the means of its Poisson fit (with
+    /// slot effects). Used only to centre the pooled dispersion prior, where full
+    /// alternation is wasted.
+    public static func quickDispersion(poisson: SeasonalFit, cells: SeasonalCells, counts: CountryCellCounts) -> Double {
         let smoothCount = cells.design.columns
         let effects = Array(poisson.coefficients.dropFirst(smoothCount))
         let offsets = cells.slotEffect.map { $0 >= 0 ? effects[$0] : 0 }

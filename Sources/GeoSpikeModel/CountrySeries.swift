@@ -1,0 +1,115 @@
+import GeoSpikeIngest
+
+/// Every country's non-zero counts in time order: what the trainer reads instead of the
+/// count table's hash map.
+///
+/// One flat array of cells, country after country (each country's in bucket order), so
+/// that every sum over a country's buckets runs in one fixed order: the same data then
+/// gives the same floating-point results and model bytes, whatever order the table's
+/// hash map holds its cells in. Memory is one index and one count per non-zero cell.
+struct CountrySeries {
+    /// Countries with at least one event, sorted by code.
+    let countries: [CountryCode]
+    /// Start of bucket 0 (the first observed bucket).
+    let firstBucket: Int64
+    /// Buckets from the first to the last observed one.
+    let bucketCount: Int
+    /// Country `c`'s cells are `cellBuckets[cellStart[c]..<cellStart[c + 1]]` (bucket
+    /// indices, ascending) with counts `cellCounts[…]` (all > 0).
+    private let cellStart: [Int]
+    private let cellBuckets: [Int]
+    private let cellCounts: [Int]
+
+    init(_ table: CountTable) {
+        let span = table.bucketSpan.seconds
+        let first = table.bucketRange?.lowerBound ?? 0
+        let count = table.bucketCount
+        func index(of start: Int64) -> Int? {
+            let offset = start - first
+            guard offset >= 0, offset % span == 0, offset / span < Int64(count) else { return nil }
+            return Int(offset / span)
+        }
+        // Pass 1: how many cells each country has (indexed by packed code: no hashing).
+        var cellsOf = [Int](repeating: 0, count: Int(UInt16.max) + 1)
+        for (key, y) in table.counts where y > 0 && index(of: key.bucketStart) != nil {
+            cellsOf[Int(key.country.packed)] += 1
+        }
+        var countries: [CountryCode] = []
+        var countryIndex = [Int](repeating: -1, count: cellsOf.count)
+        var cellStart = [0]
+        for packed in cellsOf.indices where cellsOf[packed] > 0 {
+            countryIndex[packed] = countries.count
+            countries.append(CountryCode(packed: UInt16(packed)))
+            cellStart.append(cellStart[cellStart.count - 1] + cellsOf[packed])
+        }
+        // Pass 2: deal the cells out to their countries. One write position per country
+        // keeps the writes in a few hundred streams that stay in cache, where scattering
+        // straight into bucket order would miss the cache on almost every cell.
+        let total = cellStart[cellStart.count - 1]
+        var cellBuckets = [Int](repeating: 0, count: total)
+        var cellCounts = [Int](repeating: 0, count: total)
+        var next = cellStart
+        for (key, y) in table.counts where y > 0 {
+            guard let i = index(of: key.bucketStart) else { continue }
+            let c = countryIndex[Int(key.country.packed)]
+            cellBuckets[next[c]] = i
+            cellCounts[next[c]] = y
+            next[c] += 1
+        }
+        // Then each country's cells into bucket order: through a row of all buckets when it
+        // has cells in many of them, by sorting when it has few.
+        var row = [Int](repeating: 0, count: count)
+        for c in countries.indices {
+            let cells = cellStart[c]..<cellStart[c + 1]
+            if cells.count * 16 >= count {
+                for k in cells { row[cellBuckets[k]] = cellCounts[k] }
+                var k = cells.lowerBound
+                for i in 0..<count where row[i] > 0 {
+                    (cellBuckets[k], cellCounts[k]) = (i, row[i])
+                    row[i] = 0
+                    k += 1
+                }
+            } else {
+                let sorted = cells.sorted { cellBuckets[$0] < cellBuckets[$1] }.map { (cellBuckets[$0], cellCounts[$0]) }
+                for (k, cell) in zip(cells, sorted) { (cellBuckets[k], cellCounts[k]) = cell }
+            }
+        }
+        self.countries = countries
+        self.firstBucket = first
+        self.bucketCount = count
+        self.cellStart = cellStart
+        self.cellBuckets = cellBuckets
+        self.cellCounts = cellCounts
+    }
+
+    /// Country `c`'s non-zero cells among buckets `range` (indices relative to bucket 0),
+    /// in bucket order.
+    func cells(of c: Int, in range: Range<Int>) -> (buckets: ArraySlice<Int>, counts: ArraySlice<Int>) {
+        let all = cellStart[c]..<cellStart[c + 1]
+        let low = Self.partitionPoint(all) { cellBuckets[$0] >= range.lowerBound }
+        let high = Self.partitionPoint(low..<all.upperBound) { cellBuckets[$0] >= range.upperBound }
+        return (cellBuckets[low..<high], cellCounts[low..<high])
+    }
+
+    /// Position of `country` in `countries`, or nil when it has no events.
+    func index(of country: CountryCode) -> Int? {
+        let i = Self.partitionPoint(countries.indices) { countries[$0] >= country }
+        return i < countries.count && countries[i] == country ? i : nil
+    }
+
+    /// Events to all countries among buckets `range`.
+    func events(in range: Range<Int>) -> Int {
+        countries.indices.reduce(0) { $0 + cells(of: $1, in: range).counts.reduce(0, +) }
+    }
+
+    /// The first index of `range` where `predicate` holds, for a predicate that is false
+    /// then true along the range (binary search).
+    private static func partitionPoint(_ range: Range<Int>, _ predicate: (Int) -> Bool) -> Int {
+        var (low, high) = (range.lowerBound, range.upperBound)
+        while low < high {
+            let middle = (low + high) / 2
+            if predicate(middle) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}
