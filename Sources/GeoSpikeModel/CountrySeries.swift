@@ -5,8 +5,8 @@ import GeoSpikeIngest
 ///
 /// One flat array of cells, country after country (each country's in bucket order), so
 /// that every sum over a country's buckets runs in one fixed order: the same data then
-/// gives the same floating-point results and model bytes, whatever order the table's
-/// hash map holds its cells in. Memory is one index and one count per non-zero cell.
+/// gives the same floating-point results and model bytes, whatever order the table holds
+/// its cells in. Memory is one index and one count per non-zero cell.
 struct CountrySeries {
     /// Countries with at least one event, sorted by code.
     let countries: [CountryCode]
@@ -29,51 +29,81 @@ struct CountrySeries {
             guard offset >= 0, offset % span == 0, offset / span < Int64(count) else { return nil }
             return Int(offset / span)
         }
+        // The table's cells come in no order, and a cell may come more than once (its
+        // counts add up): walk them without building the table's hash map.
         // Pass 1: how many cells each country has (indexed by packed code: no hashing).
         var cellsOf = [Int](repeating: 0, count: Int(UInt16.max) + 1)
-        for (key, y) in table.counts where y > 0 && index(of: key.bucketStart) != nil {
-            cellsOf[Int(key.country.packed)] += 1
+        table.forEachCell { key, y in
+            if y != 0 && index(of: key.bucketStart) != nil { cellsOf[Int(key.country.packed)] += 1 }
         }
-        var countries: [CountryCode] = []
+        var present: [CountryCode] = []
         var countryIndex = [Int](repeating: -1, count: cellsOf.count)
-        var cellStart = [0]
+        var dealtStart = [0]
         for packed in cellsOf.indices where cellsOf[packed] > 0 {
-            countryIndex[packed] = countries.count
-            countries.append(CountryCode(packed: UInt16(packed)))
-            cellStart.append(cellStart[cellStart.count - 1] + cellsOf[packed])
+            countryIndex[packed] = present.count
+            present.append(CountryCode(packed: UInt16(packed)))
+            dealtStart.append(dealtStart[dealtStart.count - 1] + cellsOf[packed])
         }
         // Pass 2: deal the cells out to their countries. One write position per country
         // keeps the writes in a few hundred streams that stay in cache, where scattering
         // straight into bucket order would miss the cache on almost every cell.
-        let total = cellStart[cellStart.count - 1]
-        var cellBuckets = [Int](repeating: 0, count: total)
-        var cellCounts = [Int](repeating: 0, count: total)
-        var next = cellStart
-        for (key, y) in table.counts where y > 0 {
-            guard let i = index(of: key.bucketStart) else { continue }
+        let dealtTotal = dealtStart[dealtStart.count - 1]
+        var dealtBuckets = [Int](repeating: 0, count: dealtTotal)
+        var dealtCounts = [Int](repeating: 0, count: dealtTotal)
+        var next = dealtStart
+        table.forEachCell { key, y in
+            guard y != 0, let i = index(of: key.bucketStart) else { return }
             let c = countryIndex[Int(key.country.packed)]
-            cellBuckets[next[c]] = i
-            cellCounts[next[c]] = y
+            dealtBuckets[next[c]] = i
+            dealtCounts[next[c]] = y
             next[c] += 1
         }
-        // Then each country's cells into bucket order: through a row of all buckets when it
-        // has cells in many of them, by sorting when it has few.
+        // Then each country's cells into bucket order, repeats summed, non-positive totals
+        // dropped, compacted in place (a country's cells never move right). A counts CSV
+        // sorted by bucket, as engines write it, deals every country's cells out in order
+        // already; otherwise through a row of all buckets when the country has cells in
+        // many of them, by sorting when it has few.
+        var countries: [CountryCode] = []
+        var cellStart = [0]
+        var out = 0
         var row = [Int](repeating: 0, count: count)
-        for c in countries.indices {
-            let cells = cellStart[c]..<cellStart[c + 1]
-            if cells.count * 16 >= count {
-                for k in cells { row[cellBuckets[k]] = cellCounts[k] }
-                var k = cells.lowerBound
-                for i in 0..<count where row[i] > 0 {
-                    (cellBuckets[k], cellCounts[k]) = (i, row[i])
+        func emit(_ bucket: Int, _ total: Int) {
+            guard total > 0 else { return }
+            dealtBuckets[out] = bucket
+            dealtCounts[out] = total
+            out += 1
+        }
+        for (c, country) in present.enumerated() {
+            let dealt = dealtStart[c]..<dealtStart[c + 1]
+            if zip(dealt.dropFirst(), dealt).allSatisfy({ dealtBuckets[$0] > dealtBuckets[$1] }) {
+                for k in dealt { emit(dealtBuckets[k], dealtCounts[k]) }
+            } else if dealt.count * 16 >= count {
+                for k in dealt { row[dealtBuckets[k]] += dealtCounts[k] }
+                for i in 0..<count where row[i] != 0 {
+                    emit(i, row[i])
                     row[i] = 0
-                    k += 1
                 }
             } else {
-                let sorted = cells.sorted { cellBuckets[$0] < cellBuckets[$1] }.map { (cellBuckets[$0], cellCounts[$0]) }
-                for (k, cell) in zip(cells, sorted) { (cellBuckets[k], cellCounts[k]) = cell }
+                let sorted = dealt.sorted { dealtBuckets[$0] < dealtBuckets[$1] }.map { (dealtBuckets[$0], dealtCounts[$0]) }
+                var k = 0
+                while k < sorted.count {
+                    let bucket = sorted[k].0
+                    var total = 0
+                    while k < sorted.count, sorted[k].0 == bucket {
+                        total += sorted[k].1
+                        k += 1
+                    }
+                    emit(bucket, total)
+                }
+            }
+            if out > cellStart[cellStart.count - 1] {
+                countries.append(country)
+                cellStart.append(out)
             }
         }
+        dealtBuckets.removeLast(dealtTotal - out)
+        dealtCounts.removeLast(dealtTotal - out)
+        let (cellBuckets, cellCounts) = (dealtBuckets, dealtCounts)
         self.countries = countries
         self.firstBucket = first
         self.bucketCount = count

@@ -33,7 +33,7 @@ public struct Trainer: Sendable {
 
     func trainResolved(_ table: CountTable, progress: (String) -> Void) throws -> TrainedModel {
         let clock = try LocalClock(identifier: options.timeZone)
-        guard let range = table.bucketRange, !table.counts.isEmpty else {
+        guard let range = table.bucketRange, !table.isEmpty else {
             throw GeoSpikeError(.badData, "no events with a country to train on: check --format and the summary above")
         }
         let span = table.bucketSpan
