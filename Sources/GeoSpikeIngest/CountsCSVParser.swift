@@ -42,9 +42,15 @@ struct CountsCSVParser {
     private var countryColumn = -1
     private var countColumn = -1
     private var extraColumns: [(index: Int, name: String)] = []
-    /// Start and end offsets of the current row's fields, trimmed; reused from row to row.
-    private var fieldStart: [Int] = []
-    private var fieldEnd: [Int] = []
+    /// Start and end offsets of the current row's fields, trimmed (the first
+    /// `columnCount` of them); reused from row to row.
+    private var fields: [(start: Int, end: Int)] = []
+    /// Fields in the current row, all of them counted.
+    private var fieldCount = 0
+    /// The last bucket start parsed and its bytes: rows come sorted by bucket, a few
+    /// hundred to a bucket, so most rows repeat the previous row's timestamp.
+    private var lastBucketBytes: [UInt8] = []
+    private var lastBucketStart = 0.0
     /// Country names (and `??`) seen so far, to their packed code or 0 for none: folding a
     /// name is slow, and an engine that writes names repeats the same few hundred.
     private var countryOfName: [String: UInt16] = [:]
@@ -57,14 +63,13 @@ struct CountsCSVParser {
         if line.first == UInt8(ascii: "#") { return .metadata }
         if columnCount == 0 { return try parseHeader(line, lineNumber: lineNumber) }
         splitFields(line)
-        guard fieldStart.count == columnCount else {
-            return .malformed("\(fieldStart.count) columns where the header has \(columnCount) (truncated line?)")
+        guard fieldCount == columnCount else {
+            return .malformed("\(fieldCount) columns where the header has \(columnCount) (truncated line?)")
         }
         let bucketBytes = field(bucketColumn, of: line)
-        guard
-            let bucketStart = Timestamp.parseEpoch(bucketBytes, guessUnit: true)
-                ?? Timestamp.parseDateTime(bucketBytes)?.seconds
-        else { return .malformed("bucket_start '\(bucketBytes.text.prefix(40))' is not a timestamp") }
+        guard let bucketStart = bucketStart(bucketBytes) else {
+            return .malformed("bucket_start '\(bucketBytes.text.prefix(40))' is not a timestamp")
+        }
         let countBytes = field(countColumn, of: line)
         guard let count = Self.parseInteger(countBytes), count >= 0 else {
             return .malformed("count '\(countBytes.text.prefix(40))' is not a non-negative whole number")
@@ -98,31 +103,48 @@ struct CountsCSVParser {
         (bucketColumn, countryColumn, countColumn) = (b, c, n)
         extraColumns = cells.enumerated().filter { ![b, c, n].contains($0.offset) }.map { ($0.offset, $0.element) }
         columnCount = cells.count
+        fields = Array(repeating: (0, 0), count: columnCount)
         return .metadata
     }
 
     // MARK: - Fields
 
     /// Splits the line at every comma and trims each field: blanks first, then double
-    /// quotes, as the header is trimmed.
+    /// quotes, as the header is trimmed. Counts every field; keeps the first `columnCount`.
     private mutating func splitFields(_ line: UnsafeBufferPointer<UInt8>) {
-        fieldStart.removeAll(keepingCapacity: true)
-        fieldEnd.removeAll(keepingCapacity: true)
-        var start = 0
-        for i in 0...line.count where i == line.count || line[i] == UInt8(ascii: ",") {
-            var (low, high) = (start, i)
-            while low < high, case let n = Self.blankLength(line, startingAt: low, before: high), n > 0 { low += n }
-            while high > low, case let n = Self.blankLength(line, endingAt: high, after: low), n > 0 { high -= n }
-            while low < high, line[low] == UInt8(ascii: "\"") { low += 1 }
-            while high > low, line[high - 1] == UInt8(ascii: "\"") { high -= 1 }
-            fieldStart.append(low)
-            fieldEnd.append(high)
-            start = i + 1
+        var count = 0
+        fields.withUnsafeMutableBufferPointer { fields in
+            var start = 0
+            for i in 0...line.count where i == line.count || line[i] == UInt8(ascii: ",") {
+                if count < fields.count {
+                    var (low, high) = (start, i)
+                    while low < high, case let n = Self.blankLength(line, startingAt: low, before: high), n > 0 { low += n }
+                    while high > low, case let n = Self.blankLength(line, endingAt: high, after: low), n > 0 { high -= n }
+                    while low < high, line[low] == UInt8(ascii: "\"") { low += 1 }
+                    while high > low, line[high - 1] == UInt8(ascii: "\"") { high -= 1 }
+                    fields[count] = (low, high)
+                }
+                count += 1
+                start = i + 1
+            }
         }
+        fieldCount = count
     }
 
     private func field(_ index: Int, of line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(rebasing: line[fieldStart[index]..<fieldEnd[index]])
+        UnsafeBufferPointer(rebasing: line[fields[index].start..<fields[index].end])
+    }
+
+    /// Epoch seconds (any unit) or an ISO 8601 date-time; the previous row's when the bytes are the same.
+    private mutating func bucketStart(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        if !lastBucketBytes.isEmpty && bytes.elementsEqual(lastBucketBytes) { return lastBucketStart }
+        // The two forms cannot both match (a date-time has separators), so the likelier goes first.
+        guard let seconds = Timestamp.parseDateTime(bytes)?.seconds ?? Timestamp.parseEpoch(bytes, guessUnit: true)
+        else { return nil }
+        lastBucketBytes.removeAll(keepingCapacity: true)
+        lastBucketBytes.append(contentsOf: bytes)
+        lastBucketStart = seconds
+        return seconds
     }
 
     /// The UTF-8 forms of `CharacterSet.whitespaces` (tab and the Unicode space separators)
