@@ -109,7 +109,9 @@ public struct CountTable: Sendable {
             cells = other.cells
         } else {
             let mine = uniqueCells()
-            other.cells.forEach { key, count in mine.append(count, to: key) }
+            let (map, appended) = other.cells.contents
+            for (key, count) in map { mine.append(count, to: key) }
+            for (key, count) in appended { mine.append(count, to: key) }
         }
         for (key, tallies) in other.influencers {
             if var mine = influencers[key] {
@@ -129,12 +131,11 @@ public struct CountTable: Sendable {
     /// Whether the table has no cells (no event had a country), whatever its time range.
     public var isEmpty: Bool { cells.isEmpty }
 
-    /// Calls `body` for every cell, in no particular order. A cell may come more than once
-    /// (its counts then add up) and with a count of 0. Unlike `counts`, builds no hash map:
-    /// for walks over every cell of a large table.
-    public func forEachCell(_ body: (CellKey, Int) throws -> Void) rethrows {
-        try cells.forEach(body)
-    }
+    /// The cells as stored, for walks over every cell of a large table (the trainer's)
+    /// without building the map that `counts` is: a map, and aggregated cells not hashed
+    /// yet. In no particular order; a key may be in both or repeat (its counts then add
+    /// up), and a count may be 0.
+    package var storedCells: (map: [CellKey: Int], appended: [(key: CellKey, count: Int)]) { cells.contents }
 
     /// Every country with at least one event, sorted by code.
     public var countries: [CountryCode] {

@@ -7,7 +7,7 @@ import Foundation
 /// the trainer only ever walks through: hashing each on arrival, and rehashing them all at
 /// every growth of the map, cost several times the parsing. Bulk cells are appended to two
 /// arrays instead, and folded into the map, sized once, on the first lookup; a walk
-/// (`forEach`) never needs the map. Integer counts add up the same in any order, so when
+/// (`contents`) never needs the map. Integer counts add up the same in any order, so when
 /// they are folded does not change any count.
 ///
 /// Copies of a table share one store until one of them changes (`CountTable` copies it on
@@ -48,12 +48,9 @@ final class CountTableCells: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` for every cell, in no particular order; a cell may come more than
-    /// once, and its counts then add up. Hashes nothing.
-    func forEach(_ body: (CellKey, Int) throws -> Void) rethrows {
-        let (map, cells) = lock.withLock { (hashed, appended) }
-        for (key, count) in map { try body(key, count) }
-        for (key, count) in cells { try body(key, count) }
+    /// The map and the appended cells as they are, folding nothing.
+    var contents: (map: [CellKey: Int], appended: [(key: CellKey, count: Int)]) {
+        lock.withLock { (hashed, appended) }
     }
 
     // MARK: - Changes (only on a store no other table shares)

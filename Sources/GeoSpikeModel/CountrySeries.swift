@@ -25,17 +25,22 @@ struct CountrySeries {
         let first = table.bucketRange?.lowerBound ?? 0
         let count = table.bucketCount
         func index(of start: Int64) -> Int? {
+            // One division per cell (they are slow, and there are millions of cells).
             let offset = start - first
-            guard offset >= 0, offset % span == 0, offset / span < Int64(count) else { return nil }
-            return Int(offset / span)
+            let i = offset / span
+            guard offset >= 0, i * span == offset, i < Int64(count) else { return nil }
+            return Int(i)
         }
         // The table's cells come in no order, and a cell may come more than once (its
-        // counts add up): walk them without building the table's hash map.
+        // counts add up): walk them as stored, without building the table's hash map.
+        let (map, appended) = table.storedCells
         // Pass 1: how many cells each country has (indexed by packed code: no hashing).
         var cellsOf = [Int](repeating: 0, count: Int(UInt16.max) + 1)
-        table.forEachCell { key, y in
+        func tally(_ key: CellKey, _ y: Int) {
             if y != 0 && index(of: key.bucketStart) != nil { cellsOf[Int(key.country.packed)] += 1 }
         }
+        for (key, y) in map { tally(key, y) }
+        for (key, y) in appended { tally(key, y) }
         var present: [CountryCode] = []
         var countryIndex = [Int](repeating: -1, count: cellsOf.count)
         var dealtStart = [0]
@@ -51,13 +56,15 @@ struct CountrySeries {
         var dealtBuckets = [Int](repeating: 0, count: dealtTotal)
         var dealtCounts = [Int](repeating: 0, count: dealtTotal)
         var next = dealtStart
-        table.forEachCell { key, y in
+        func deal(_ key: CellKey, _ y: Int) {
             guard y != 0, let i = index(of: key.bucketStart) else { return }
             let c = countryIndex[Int(key.country.packed)]
             dealtBuckets[next[c]] = i
             dealtCounts[next[c]] = y
             next[c] += 1
         }
+        for (key, y) in map { deal(key, y) }
+        for (key, y) in appended { deal(key, y) }
         // Then each country's cells into bucket order, repeats summed, non-positive totals
         // dropped, compacted in place (a country's cells never move right). A counts CSV
         // sorted by bucket, as engines write it, deals every country's cells out in order

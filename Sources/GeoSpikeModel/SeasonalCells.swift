@@ -165,6 +165,7 @@ private struct CountWeights {
         seen = [Bool](repeating: false, count: size)
     }
 
+    @inline(__always)
     mutating func add(_ weight: Double, to count: Int) {
         if count < dense.count {
             dense[count] += weight

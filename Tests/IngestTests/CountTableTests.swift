@@ -30,7 +30,9 @@ struct CountTableTests {
         #expect(bulk.sortedCells.map(\.count) == events.sortedCells.map(\.count))
         #expect(bulk.totalsByCountry == events.totalsByCountry)
         var walked: [CellKey: Int] = [:]
-        bulk.forEachCell { key, count in walked[key, default: 0] += count }
+        let (map, appended) = bulk.storedCells
+        for (key, count) in map { walked[key, default: 0] += count }
+        for (key, count) in appended { walked[key, default: 0] += count }
         #expect(walked == bulk.counts)
         #expect(!bulk.isEmpty && CountTable().isEmpty)
     }
