@@ -135,9 +135,16 @@ struct CountsCSVParser {
         UnsafeBufferPointer(rebasing: line[fields[index].start..<fields[index].end])
     }
 
+    private func repeatsLastBucket(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let new = bytes.baseAddress, !bytes.isEmpty, bytes.count == lastBucketBytes.count else { return false }
+        return lastBucketBytes.withUnsafeBufferPointer { last in
+            last.baseAddress.map { memcmp($0, new, bytes.count) == 0 } ?? false
+        }
+    }
+
     /// Epoch seconds (any unit) or an ISO 8601 date-time; the previous row's when the bytes are the same.
     private mutating func bucketStart(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
-        if !lastBucketBytes.isEmpty && bytes.elementsEqual(lastBucketBytes) { return lastBucketStart }
+        if repeatsLastBucket(bytes) { return lastBucketStart }
         // The two forms cannot both match (a date-time has separators), so the likelier goes first.
         guard let seconds = Timestamp.parseDateTime(bytes)?.seconds ?? Timestamp.parseEpoch(bytes, guessUnit: true)
         else { return nil }
