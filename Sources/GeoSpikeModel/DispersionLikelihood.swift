@@ -8,9 +8,8 @@ import GeoSpikeNumerics
 /// ```
 /// with `H_y` the summed weight of buckets holding count y, and per cell c the weight `W_c`,
 /// weighted count sum `S_c` and mean `μ_c`; `S = Σ_c S_c`. The terms that do not depend on α
-/// are left out. A dispersion search evaluates this a few dozen times at the same means,
+/// are left out. A dispersion search evaluates this several times at the same means,
 /// so everything that does not depend on α is computed once, here:
-/// - the means `μ_c = exp(η_c)`;
 /// - for counts below `summedBelow`, `log Γ(y + r) − log Γ(r) = Σ_{j<y} log(r + j)`, so
 ///   `Σ_y H_y Σ_{j<y} log(r + j) = Σ_j T_j log(r + j)` with `T_j` the weight of the counts
 ///   above j: one logarithm per j instead of one per (y, j);
@@ -37,8 +36,9 @@ struct DispersionLikelihood {
     /// Counts of at least `summedBelow`, with their weights.
     private let largeCounts: [(count: Double, weight: Double)]
 
-    init(eta: [Double], cells: SeasonalCells, counts: CountryCellCounts) {
-        means = eta.map { exp($0) }
+    /// - Parameter means: μ_c = exp(η_c) per cell, as the mean fit left them.
+    init(means: [Double], cells: SeasonalCells, counts: CountryCellCounts) {
+        self.means = means
         cellWeights = cells.weights
         cellSums = counts.weightedSums
         totalSum = counts.weightedSums.reduce(0, +)

@@ -82,8 +82,7 @@ public enum SeasonalFitter {
                 iterations += step.iterations
                 guard family == .negativeBinomial else { break }
                 let next = fitDispersion(
-                    means: linearPredictors(beta, offsets, cells), cells: cells, counts: counts,
-                    prior: dispersionPrior, near: alpha)
+                    means: step.means, cells: cells, counts: counts, prior: dispersionPrior, near: alpha)
                 let converged = abs(log(next) - log(alpha)) < 1e-5
                 alpha = next
                 if converged { break }
@@ -93,8 +92,8 @@ public enum SeasonalFitter {
             offsets = cells.slotEffect.map { $0 >= 0 ? effects[$0] : 0 }
         }
         if family == .negativeBinomial {
-            let eta = linearPredictors(beta, offsets, cells)
-            alpha = fitDispersion(means: eta, cells: cells, counts: counts, prior: dispersionPrior, near: alpha)
+            let means = linearPredictors(beta, offsets, cells).map { exp($0) }
+            alpha = fitDispersion(means: means, cells: cells, counts: counts, prior: dispersionPrior, near: alpha)
             information = try fitMean(
                 beta: beta, alpha: alpha, offsets: offsets, cells: cells, counts: counts, shape: shape
             ).information
@@ -112,7 +111,7 @@ public enum SeasonalFitter {
         let effects = Array(poisson.coefficients.dropFirst(smoothCount))
         let offsets = cells.slotEffect.map { $0 >= 0 ? effects[$0] : 0 }
         let eta = linearPredictors(Array(poisson.coefficients.prefix(smoothCount)), offsets, cells)
-        return fitDispersion(means: eta, cells: cells, counts: counts, prior: .weak)
+        return fitDispersion(means: eta.map { exp($0) }, cells: cells, counts: counts, prior: .weak)
     }
 
     /// log of `(κ + observed)/(κ + expected)` per slot, expected from the smooth fit.
@@ -192,6 +191,8 @@ public enum SeasonalFitter {
 
     struct MeanStep {
         var beta: [Double]
+        /// The cell means at `beta` (offsets included), for the dispersion step that follows.
+        var means: [Double]
         var information: Matrix
         var iterations: Int
     }
@@ -230,9 +231,11 @@ public enum SeasonalFitter {
             let change = abs(next.value - objective) / max(1, abs(objective))
             beta = proposal
             (objective, eta, means) = next
-            if change < tolerance { return MeanStep(beta: beta, information: system.matrix, iterations: iteration) }
+            if change < tolerance {
+                return MeanStep(beta: beta, means: means, information: system.matrix, iterations: iteration)
+            }
         }
-        return MeanStep(beta: beta, information: system.matrix, iterations: maxIterations)
+        return MeanStep(beta: beta, means: means, information: system.matrix, iterations: maxIterations)
     }
 
     /// `Xᵀ diag(w) X + λD` and `Xᵀ responses + λD β₀`: the Gram matrix through `dsyrk`
@@ -304,10 +307,10 @@ public enum SeasonalFitter {
     ///   ±1.5 around it (an alternating fit moves α little once the mean settles), widened
     ///   to the full range if the optimum sits on the bracket's edge.
     static func fitDispersion(
-        means eta: [Double], cells: SeasonalCells, counts: CountryCellCounts, prior: DispersionPrior,
+        means: [Double], cells: SeasonalCells, counts: CountryCellCounts, prior: DispersionPrior,
         near: Double? = nil
     ) -> Double {
-        let likelihood = DispersionLikelihood(eta: eta, cells: cells, counts: counts)
+        let likelihood = DispersionLikelihood(means: means, cells: cells, counts: counts)
         let slope = { (logAlpha: Double) -> (first: Double, second: Double) in
             let data = likelihood.slope(logAlpha: logAlpha)
             return (data.first - prior.precision * (logAlpha - prior.logMean), data.second - prior.precision)

@@ -31,7 +31,7 @@ struct DispersionSearchTests {
             let (cells, counts, eta) = try Self.country(dispersion: spec.dispersion, scale: spec.scale, seed: UInt64(k))
             // The busiest country has counts on both sides of the summed/log-Pochhammer split.
             if spec.scale > 5 { #expect(counts.histogram.contains { $0.count >= Double(DispersionLikelihood.summedBelow) }) }
-            let likelihood = DispersionLikelihood(eta: eta, cells: cells, counts: counts)
+            let likelihood = DispersionLikelihood(means: eta.map { exp($0) }, cells: cells, counts: counts)
             let f = { (logAlpha: Double) in likelihood.value(alpha: exp(logAlpha)) }
             let h = 1e-3
             for logAlpha in [-9.0, -3.0, -1.0, 0.5] {
@@ -47,7 +47,7 @@ struct DispersionSearchTests {
     @Test func dispersionIsTheMaximumOfThePenalisedLikelihood() throws {
         for (k, spec) in Self.countries.enumerated() {
             let (cells, counts, eta) = try Self.country(dispersion: spec.dispersion, scale: spec.scale, seed: UInt64(k))
-            let likelihood = DispersionLikelihood(eta: eta, cells: cells, counts: counts)
+            let likelihood = DispersionLikelihood(means: eta.map { exp($0) }, cells: cells, counts: counts)
             for prior in [DispersionPrior.weak, DispersionPrior(mean: 0.5, sd: 1)] {
                 let objective = { (logAlpha: Double) in
                     likelihood.value(alpha: exp(logAlpha))
@@ -55,7 +55,7 @@ struct DispersionSearchTests {
                 }
                 for near in [nil, 0.1, 5.0] {
                     let found = log(
-                        SeasonalFitter.fitDispersion(means: eta, cells: cells, counts: counts, prior: prior, near: near))
+                        SeasonalFitter.fitDispersion(means: eta.map { exp($0) }, cells: cells, counts: counts, prior: prior, near: near))
                     let (lowest, highest) = SeasonalFitter.dispersionRange
                     for step in [1e-4, -1e-4, 0.1, -0.1] where found + step > lowest && found + step < highest {
                         #expect(objective(found) >= objective(found + step), "\(spec), near \(String(describing: near))")
