@@ -9,6 +9,11 @@ public struct CellKey: Hashable, Sendable, Comparable {
         self.country = country
     }
 
+    /// One word into the hasher rather than two: ingest hashes a key for every counts row.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt64(bitPattern: bucketStart) &<< 16 | UInt64(country.packed))
+    }
+
     public static func < (lhs: CellKey, rhs: CellKey) -> Bool {
         lhs.bucketStart != rhs.bucketStart
             ? lhs.bucketStart < rhs.bucketStart : lhs.country < rhs.country
@@ -22,7 +27,9 @@ public struct CellKey: Hashable, Sendable, Comparable {
 /// silent is information, so the time range is tracked separately from the cells.
 public struct CountTable: Sendable {
     public let bucketSpan: BucketSpan
-    public private(set) var counts: [CellKey: Int] = [:]
+    /// Events per cell (absent = zero).
+    public var counts: [CellKey: Int] { cells.dictionary }
+    private var cells = CountTableCells()
     /// Per cell, per influencer field: the top values. Empty when influencers were not kept.
     public private(set) var influencers: [CellKey: [InfluencerTally]] = [:]
     /// Earliest and latest event time seen in any accepted line, with or without a
@@ -46,7 +53,7 @@ public struct CountTable: Sendable {
     public mutating func add(time: Double, country: CountryCode, count: Int = 1) {
         observe(time: time)
         let key = CellKey(bucketStart: bucketSpan.bucketStart(containing: time), country: country)
-        counts[key, default: 0] += count
+        uniqueCells().add(count, to: key)
     }
 
     /// Counts one event and tallies its influencer values (nil fields are skipped).
@@ -69,12 +76,18 @@ public struct CountTable: Sendable {
             bucketStart % bucketSpan.seconds == 0, "bucket start must be aligned to the span")
         observe(time: Double(bucketStart))
         observe(time: Double(bucketStart + bucketSpan.seconds) - 1e-3)
-        counts[CellKey(bucketStart: bucketStart, country: country), default: 0] += count
+        uniqueCells().append(count, to: CellKey(bucketStart: bucketStart, country: country))
     }
 
     /// Adds to one cell without touching the observed time range (ingest tracks that itself).
     mutating func addCell(_ key: CellKey, count: Int) {
-        counts[key, default: 0] += count
+        uniqueCells().append(count, to: key)
+    }
+
+    /// The cells, copied first if another table shares them (copy on write).
+    private mutating func uniqueCells() -> CountTableCells {
+        if !isKnownUniquelyReferenced(&cells) { cells = cells.copy() }
+        return cells
     }
 
     /// Sets an extra numeric column for a cell (summed when repeated).
@@ -90,7 +103,16 @@ public struct CountTable: Sendable {
     /// Adds another table's cells, influencers and time range to this one.
     public mutating func merge(_ other: CountTable) {
         precondition(other.bucketSpan == bucketSpan, "tables with different bucket spans")
-        for (key, count) in other.counts { counts[key, default: 0] += count }
+        // Ingest merges the counts CSV's millions of cells into a table without cells: it
+        // then shares them, and no cell is hashed or copied.
+        if cells.isEmpty {
+            cells = other.cells
+        } else {
+            let mine = uniqueCells()
+            let (map, appended) = other.cells.contents
+            for (key, count) in map { mine.append(count, to: key) }
+            for (key, count) in appended { mine.append(count, to: key) }
+        }
         for (key, tallies) in other.influencers {
             if var mine = influencers[key] {
                 for i in mine.indices { mine[i].merge(tallies[i]) }
@@ -105,6 +127,15 @@ public struct CountTable: Sendable {
         if let t = other.firstEventTime { observe(time: t) }
         if let t = other.lastEventTime { observe(time: t) }
     }
+
+    /// Whether the table has no cells (no event had a country), whatever its time range.
+    public var isEmpty: Bool { cells.isEmpty }
+
+    /// The cells as stored, for walks over every cell of a large table (the trainer's)
+    /// without building the map that `counts` is: a map, and aggregated cells not hashed
+    /// yet. In no particular order; a key may be in both or repeat (its counts then add
+    /// up), and a count may be 0.
+    package var storedCells: (map: [CellKey: Int], appended: [(key: CellKey, count: Int)]) { cells.contents }
 
     /// Every country with at least one event, sorted by code.
     public var countries: [CountryCode] {

@@ -36,18 +36,24 @@ public enum CountsCSV {
     {
         var parser = CountsCSVParser(fileName: file)
         var table = CountTable(bucketSpan: bucketSpan)
-        var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var bytes = Array(line.utf8)
-            if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-            if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-            let outcome = try bytes.withUnsafeBufferPointer { try parser.parse($0, lineNumber: lineNumber) }
-            switch outcome {
-            case .metadata: continue
-            case .malformed(let reason): throw GeoSpikeError.badData(file: file, line: lineNumber, reason)
-            case .row(let row):
-                row.add(to: &table)
+        var text = text
+        try text.withUTF8 { bytes in
+            var lineNumber = 0
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                var length = end - start
+                if length > 0, bytes[start + length - 1] == UInt8(ascii: "\r") { length -= 1 }
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<(start + length)])
+                lineNumber += 1
+                start = end + 1
+                if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
+                switch try parser.parse(line, lineNumber: lineNumber) {
+                case .metadata: continue
+                case .malformed(let reason): throw GeoSpikeError.badData(file: file, line: lineNumber, reason)
+                case .row(let row): row.add(to: &table)
+                }
             }
         }
         return table

@@ -1,3 +1,4 @@
+import Foundation
 import GeoSpikeIngest
 import GeoSpikeNumerics
 
@@ -107,28 +108,38 @@ public struct CountryCellCounts: Sendable {
 
     /// Gathers `counts` (bucket index → count; absent = 0) over the cells.
     public init(counts: [Int: Int], cells: SeasonalCells) {
+        let buckets = counts.filter { $0.value > 0 }.keys.sorted()
+        self.init(buckets: buckets, counts: buckets.map { counts[$0] ?? 0 }, cells: cells)
+    }
+
+    /// log(count + 1) for the small counts that nearly every bucket holds, computed once
+    /// rather than for each of a year's thirty-five thousand buckets per country.
+    private static let logOnePlusSmallCount = (0..<4096).map { log(Double($0) + 1) }
+
+    /// Gathers a country's non-zero counts, given in bucket order, over the cells.
+    ///
+    /// In bucket order because floating-point sums must not depend on the order cells
+    /// were stored in, or the same data would give different model bytes.
+    init<Buckets: Collection<Int>, Counts: Collection<Int>>(buckets: Buckets, counts: Counts, cells: SeasonalCells) {
         var sums = [Double](repeating: 0, count: cells.cellCount)
         var logSums = [Double](repeating: 0, count: cells.cellCount)
         var logSquares = [Double](repeating: 0, count: cells.cellCount)
-        var byCount: [Int: Double] = [:]
+        var byCount = CountWeights(largest: counts.max() ?? 0)
         var nonZeroWeight = 0.0
         var events = 0
-        // In bucket order: floating-point sums must not depend on dictionary order, or the
-        // same data would give different model bytes.
-        for bucket in counts.keys.sorted() {
-            guard let y = counts[bucket], y > 0 else { continue }
+        for (bucket, y) in zip(buckets, counts) {
             let cell = Int(cells.bucketCell[bucket])
             let w = cells.bucketWeight[bucket]
-            let z = log(Double(y) + 1)
+            let z = y < Self.logOnePlusSmallCount.count ? Self.logOnePlusSmallCount[y] : log(Double(y) + 1)
             sums[cell] += w * Double(y)
             logSums[cell] += w * z
             logSquares[cell] += w * z * z
-            byCount[y, default: 0] += w
+            byCount.add(w, to: y)
             nonZeroWeight += w
             events += y
         }
         let totalWeight = cells.weights.reduce(0, +)
-        var histogram = byCount.sorted { $0.key < $1.key }.map { (count: Double($0.key), weight: $0.value) }
+        var histogram = byCount.sorted
         let zeroWeight = totalWeight - nonZeroWeight
         if zeroWeight > 1e-12 { histogram.insert((count: 0, weight: zeroWeight), at: 0) }
         weightedSums = sums
@@ -136,8 +147,37 @@ public struct CountryCellCounts: Sendable {
         weightedLogSquares = logSquares
         self.histogram = histogram
         self.events = events
-        nonZeroBuckets = counts.values.filter { $0 > 0 }.count
+        nonZeroBuckets = counts.count
     }
 }
 
-import Foundation
+/// Summed bucket weight per distinct count: an array indexed by the count when counts are
+/// small (they are, for 15-minute buckets), a dictionary otherwise.
+private struct CountWeights {
+    private var dense: [Double]
+    private var seen: [Bool]
+    private var sparse: [Int: Double] = [:]
+    private static let denseLimit = 1 << 16
+
+    init(largest: Int) {
+        let size = largest < Self.denseLimit ? largest + 1 : 0
+        dense = [Double](repeating: 0, count: size)
+        seen = [Bool](repeating: false, count: size)
+    }
+
+    @inline(__always)
+    mutating func add(_ weight: Double, to count: Int) {
+        if count < dense.count {
+            dense[count] += weight
+            seen[count] = true
+        } else {
+            sparse[count, default: 0] += weight
+        }
+    }
+
+    /// (count, weight) by increasing count.
+    var sorted: [(count: Double, weight: Double)] {
+        if dense.isEmpty { return sparse.sorted { $0.key < $1.key }.map { (count: Double($0.key), weight: $0.value) } }
+        return dense.indices.filter { seen[$0] }.map { (count: Double($0), weight: dense[$0]) }
+    }
+}

@@ -82,8 +82,7 @@ public enum SeasonalFitter {
                 iterations += step.iterations
                 guard family == .negativeBinomial else { break }
                 let next = fitDispersion(
-                    means: linearPredictors(beta, offsets, cells), cells: cells, counts: counts,
-                    prior: dispersionPrior, near: alpha)
+                    means: step.means, cells: cells, counts: counts, prior: dispersionPrior, near: alpha)
                 let converged = abs(log(next) - log(alpha)) < 1e-5
                 alpha = next
                 if converged { break }
@@ -93,8 +92,8 @@ public enum SeasonalFitter {
             offsets = cells.slotEffect.map { $0 >= 0 ? effects[$0] : 0 }
         }
         if family == .negativeBinomial {
-            let eta = linearPredictors(beta, offsets, cells)
-            alpha = fitDispersion(means: eta, cells: cells, counts: counts, prior: dispersionPrior, near: alpha)
+            let means = linearPredictors(beta, offsets, cells).map { exp($0) }
+            alpha = fitDispersion(means: means, cells: cells, counts: counts, prior: dispersionPrior, near: alpha)
             information = try fitMean(
                 beta: beta, alpha: alpha, offsets: offsets, cells: cells, counts: counts, shape: shape
             ).information
@@ -104,15 +103,15 @@ public enum SeasonalFitter {
             levelVariance: try levelVariance(information: information, cells: cells), iterations: iterations)
     }
 
-    /// A quick NB dispersion for a country: Poisson mean (with slot effects), then α once.
-    /// Used only to centre the pooled dispersion prior, where full alternation is wasted.
-    public static func quickDispersion(cells: SeasonalCells, counts: CountryCellCounts, shape: ShapePrior) throws -> Double {
-        let poisson = try fitCounts(family: .poisson, cells: cells, counts: counts, shape: shape)
+    /// A quick NB dispersion for a country: α once, at the means of its Poisson fit (with
+    /// slot effects). Used only to centre the pooled dispersion prior, where full
+    /// alternation is wasted.
+    public static func quickDispersion(poisson: SeasonalFit, cells: SeasonalCells, counts: CountryCellCounts) -> Double {
         let smoothCount = cells.design.columns
         let effects = Array(poisson.coefficients.dropFirst(smoothCount))
         let offsets = cells.slotEffect.map { $0 >= 0 ? effects[$0] : 0 }
         let eta = linearPredictors(Array(poisson.coefficients.prefix(smoothCount)), offsets, cells)
-        return fitDispersion(means: eta, cells: cells, counts: counts, prior: .weak)
+        return fitDispersion(means: eta.map { exp($0) }, cells: cells, counts: counts, prior: .weak)
     }
 
     /// log of `(κ + observed)/(κ + expected)` per slot, expected from the smooth fit.
@@ -192,6 +191,8 @@ public enum SeasonalFitter {
 
     struct MeanStep {
         var beta: [Double]
+        /// The cell means at `beta` (offsets included), for the dispersion step that follows.
+        var means: [Double]
         var information: Matrix
         var iterations: Int
     }
@@ -207,18 +208,14 @@ public enum SeasonalFitter {
         shape: ShapePrior
     ) throws -> MeanStep {
         var beta = start
-        var objective = penalisedLogLikelihood(beta, alpha, offsets, cells, counts, shape)
+        // The means at the current β come with its objective, and serve the next Newton step.
+        var (objective, eta, means) = penalisedLogLikelihood(beta, alpha, offsets, cells, counts, shape)
         var system = (matrix: Matrix(rows: 0, columns: 0), rhs: [Double]())
         for iteration in 1...maxIterations {
-            let eta = linearPredictors(beta, offsets, cells)
-            var omega = [Double](repeating: 0, count: cells.cellCount)
-            var response = [Double](repeating: 0, count: cells.cellCount)
-            for c in 0..<cells.cellCount {
-                let mu = exp(eta[c])
-                let denominator = 1 + alpha * mu
-                omega[c] = cells.weights[c] * mu / denominator
-                // The working response excludes the offset: the system solves for Xβ only.
-                response[c] = omega[c] * (eta[c] - offsets[c]) + (counts.weightedSums[c] - cells.weights[c] * mu) / denominator
+            let omega = (0..<cells.cellCount).map { c in cells.weights[c] * means[c] / (1 + alpha * means[c]) }
+            // The working response excludes the offset: the system solves for Xβ only.
+            let response = (0..<cells.cellCount).map { c in
+                omega[c] * (eta[c] - offsets[c]) + (counts.weightedSums[c] - cells.weights[c] * means[c]) / (1 + alpha * means[c])
             }
             system = weightedSystem(
                 cells: cells, cellWeights: omega, responses: response, penalty: shape.precision, prior: shape.mean)
@@ -226,17 +223,19 @@ public enum SeasonalFitter {
             var next = penalisedLogLikelihood(proposal, alpha, offsets, cells, counts, shape)
             // Step halving keeps IRLS from overshooting where a cell's mean is near zero.
             var halvings = 0
-            while !(next >= objective - 1e-12 * abs(objective)) && halvings < 30 {
+            while !(next.value >= objective - 1e-12 * abs(objective)) && halvings < 30 {
                 for j in proposal.indices { proposal[j] = 0.5 * (proposal[j] + beta[j]) }
                 next = penalisedLogLikelihood(proposal, alpha, offsets, cells, counts, shape)
                 halvings += 1
             }
-            let change = abs(next - objective) / max(1, abs(objective))
+            let change = abs(next.value - objective) / max(1, abs(objective))
             beta = proposal
-            objective = next
-            if change < tolerance { return MeanStep(beta: beta, information: system.matrix, iterations: iteration) }
+            (objective, eta, means) = next
+            if change < tolerance {
+                return MeanStep(beta: beta, means: means, information: system.matrix, iterations: iteration)
+            }
         }
-        return MeanStep(beta: beta, information: system.matrix, iterations: maxIterations)
+        return MeanStep(beta: beta, means: means, information: system.matrix, iterations: maxIterations)
     }
 
     /// `Xᵀ diag(w) X + λD` and `Xᵀ responses + λD β₀`: the Gram matrix through `dsyrk`
@@ -244,11 +243,25 @@ public enum SeasonalFitter {
     static func weightedSystem(
         cells: SeasonalCells, cellWeights: [Double], responses: [Double], penalty: Double, prior: [Double]
     ) -> (matrix: Matrix, rhs: [Double]) {
-        var scaled = cells.design
-        for j in 0..<scaled.columns {
-            for c in 0..<scaled.rows { scaled[c, j] *= cellWeights[c].squareRoot() }
+        // One square root per cell, and the scaled design written once (not copied, then
+        // scaled in place) by a loop over raw pointers that the compiler vectorises: IRLS
+        // builds this system some ten thousand times per training.
+        let roots = cellWeights.map { $0.squareRoot() }
+        let (rows, columns) = (cells.design.rows, cells.design.columns)
+        let scaled = [Double](unsafeUninitializedCapacity: rows * columns) { values, initialised in
+            cells.design.values.withUnsafeBufferPointer { design in
+                roots.withUnsafeBufferPointer { root in
+                    guard let out = values.baseAddress, let from = design.baseAddress, let root = root.baseAddress
+                    else { return }
+                    for j in 0..<columns {
+                        let (outColumn, designColumn) = (out + j * rows, from + j * rows)
+                        for c in 0..<rows { outColumn[c] = designColumn[c] * root[c] }
+                    }
+                }
+            }
+            initialised = rows * columns
         }
-        var gram = BLAS.gram(scaled)
+        var gram = BLAS.gram(Matrix(rows: rows, columns: columns, columnMajor: scaled))
         var rhs = BLAS.multiply(cells.design, responses, transpose: true)
         for j in 1..<max(1, gram.columns) {
             gram[j, j] += penalty
@@ -260,112 +273,98 @@ public enum SeasonalFitter {
     }
 
     /// Σ_c [S η − (S + rW) log(r + μ)] for NB2 (r = 1/α), Σ_c [S η − W μ] for Poisson,
-    /// minus the shape penalty; the terms that do not depend on β are left out.
+    /// minus the shape penalty; the terms that do not depend on β are left out. Returns
+    /// the linear predictors η and means μ = exp(η) it computed on the way.
     static func penalisedLogLikelihood(
         _ beta: [Double], _ alpha: Double, _ offsets: [Double], _ cells: SeasonalCells, _ counts: CountryCellCounts,
         _ shape: ShapePrior
-    ) -> Double {
+    ) -> (value: Double, eta: [Double], means: [Double]) {
         let eta = linearPredictors(beta, offsets, cells)
+        let means = eta.map { exp($0) }
         var total = 0.0
-        for c in 0..<cells.cellCount {
-            let s = counts.weightedSums[c]
-            let w = cells.weights[c]
-            if alpha > 0 {
-                let r = 1 / alpha
-                total += s * eta[c] - (s + r * w) * (log(r + exp(eta[c])) - log(r))
-            } else {
-                total += s * eta[c] - w * exp(eta[c])
+        if alpha > 0 {
+            let r = 1 / alpha
+            let logR = log(r)
+            for c in 0..<cells.cellCount {
+                let s = counts.weightedSums[c]
+                total += s * eta[c] - (s + r * cells.weights[c]) * (log(r + means[c]) - logR)
+            }
+        } else {
+            for c in 0..<cells.cellCount {
+                total += counts.weightedSums[c] * eta[c] - cells.weights[c] * means[c]
             }
         }
         var penalty = 0.0
         for j in 1..<beta.count { penalty += (beta[j] - shape.mean[j]) * (beta[j] - shape.mean[j]) }
-        return total.isFinite ? total - 0.5 * shape.precision * penalty : -Double.infinity
+        return (total.isFinite ? total - 0.5 * shape.precision * penalty : -Double.infinity, eta, means)
     }
 
-    /// The NB2 dispersion maximising the penalised profile likelihood, by golden-section
-    /// search on log α (the likelihood is unimodal there in practice and the search never
-    /// leaves its bounds, unlike Newton steps near α → 0).
-    /// - Parameter near: a previous estimate; the search then starts in a bracket of ±1.5
-    ///   around it (an alternating fit moves α little once the mean settles), widened to
-    ///   the full range if the optimum sits on the bracket's edge.
+    /// The NB2 dispersion maximising the penalised profile likelihood in log α, by Newton's
+    /// method on its slope, kept inside a bracket that shrinks at every step and falling
+    /// back to bisection where Newton would leave it (near α → 0 the likelihood flattens
+    /// and plain Newton steps wander).
+    /// - Parameter near: a previous estimate; the search then starts there, in a bracket of
+    ///   ±1.5 around it (an alternating fit moves α little once the mean settles), widened
+    ///   to the full range if the optimum sits on the bracket's edge.
     static func fitDispersion(
-        means eta: [Double], cells: SeasonalCells, counts: CountryCellCounts, prior: DispersionPrior,
+        means: [Double], cells: SeasonalCells, counts: CountryCellCounts, prior: DispersionPrior,
         near: Double? = nil
     ) -> Double {
-        let objective = { (logAlpha: Double) -> Double in
-            dispersionLogLikelihood(alpha: exp(logAlpha), eta: eta, cells: cells, counts: counts)
-                - 0.5 * prior.precision * (logAlpha - prior.logMean) * (logAlpha - prior.logMean)
+        let likelihood = DispersionLikelihood(means: means, cells: cells, counts: counts)
+        let slope = { (logAlpha: Double) -> (first: Double, second: Double) in
+            let data = likelihood.slope(logAlpha: logAlpha)
+            return (data.first - prior.precision * (logAlpha - prior.logMean), data.second - prior.precision)
         }
         let (lowest, highest) = dispersionRange
         if let near, near > 0 {
             let centre = log(near)
             let bracket = (max(lowest, centre - 1.5), min(highest, centre + 1.5))
-            let found = goldenSection(objective, bracket)
+            let found = maximise(slope: slope, bracket, from: centre)
             let onEdge =
                 (found - bracket.0 < 1e-3 && bracket.0 > lowest) || (bracket.1 - found < 1e-3 && bracket.1 < highest)
             if !onEdge { return exp(found) }
         }
-        return exp(goldenSection(objective, (lowest, highest)))
+        return exp(maximise(slope: slope, (lowest, highest), from: min(max(prior.logMean, lowest), highest)))
     }
 
-    /// The maximiser of a unimodal function on an interval, to 1e-5.
-    static func goldenSection(_ objective: (Double) -> Double, _ interval: (Double, Double)) -> Double {
-        var (a, b) = interval
-        let ratio = (5.0.squareRoot() - 1) / 2
-        var x1 = b - ratio * (b - a)
-        var x2 = a + ratio * (b - a)
-        var f1 = objective(x1)
-        var f2 = objective(x2)
-        while b - a > 1e-5 {
-            if f1 < f2 {
-                a = x1
-                x1 = x2
-                f1 = f2
-                x2 = a + ratio * (b - a)
-                f2 = objective(x2)
-            } else {
-                b = x2
-                x2 = x1
-                f2 = f1
-                x1 = b - ratio * (b - a)
-                f1 = objective(x1)
-            }
-        }
-        return (a + b) / 2
-    }
+    /// The accuracy of the dispersion search on log α: well below the 1e-5 at which the
+    /// alternating fit calls α settled, so that search noise does not keep it alternating.
+    static let dispersionTolerance = 1e-8
 
-    /// The NB2 log-likelihood's dependence on α at fixed means:
-    /// `Σ_y H_y [log Γ(y + r) − log Γ(r)] + W r log r − Σ_c (S_c + r W_c) log(r + μ_c)`.
-    static func dispersionLogLikelihood(
-        alpha: Double, eta: [Double], cells: SeasonalCells, counts: CountryCellCounts
+    /// The maximiser on `interval` of a function with one maximum there, given its first
+    /// and second derivatives: safeguarded Newton (as `rtsafe` in Numerical Recipes, §9.4).
+    ///
+    /// The bracket [low, high] always holds the maximum: a positive slope at x moves `low` to
+    /// x, a negative one moves `high`. A Newton step that leaves the bracket, or one taken
+    /// where the function is not concave, is replaced by the bracket's edge on the side the
+    /// slope points to if that edge has not been evaluated yet (a maximum on the edge then
+    /// takes one evaluation), else by bisection. Stops when a step is shorter than
+    /// `dispersionTolerance`; Newton converges quadratically, so the last step bounds the error.
+    static func maximise(
+        slope: (Double) -> (first: Double, second: Double), _ interval: (Double, Double), from start: Double
     ) -> Double {
-        let r = 1 / alpha
-        var total = 0.0
-        for (y, weight) in counts.histogram where y > 0 {
-            total += weight * logRisingFactorialRatio(r, y)
-        }
-        for c in 0..<cells.cellCount {
-            let s = counts.weightedSums[c]
-            let w = cells.weights[c]
-            // r log r − (S/W + r) log(r + μ) per unit weight, arranged to stay finite as r → ∞.
-            total += -(s + r * w) * log1p(exp(eta[c]) / r) - s * log(r)
-        }
-        return total
-    }
-
-    /// log Γ(y + r) − log Γ(r), exact by summation for small y, through the numerics
-    /// module's cancellation-free Pochhammer symbol otherwise.
-    static func logRisingFactorialRatio(_ r: Double, _ y: Double) -> Double {
-        if y < 64 {
-            var sum = 0.0
-            var j = 0.0
-            while j < y {
-                sum += log(r + j)
-                j += 1
+        var (low, high) = interval
+        var (lowEvaluated, highEvaluated) = (false, false)
+        var x = start
+        for _ in 0..<200 {
+            let (first, second) = slope(x)
+            if first == 0 { return x }
+            if first > 0 { (low, lowEvaluated) = (x, true) } else { (high, highEvaluated) = (x, true) }
+            if high - low < dispersionTolerance { return (low + high) / 2 }
+            var next = second < 0 ? x - first / second : .nan
+            if !(next > low && next < high) {
+                if first > 0 && !highEvaluated {
+                    next = high
+                } else if first < 0 && !lowEvaluated {
+                    next = low
+                } else {
+                    next = (low + high) / 2
+                }
             }
-            return sum
+            if abs(next - x) < dispersionTolerance { return next }
+            x = next
         }
-        return SpecialFunctions.logPochhammer(r, y)
+        return x
     }
 
     /// Variance of the weighted-average log level `x̄ᵀ A⁻¹ x̄`, with A the penalised information.

@@ -33,7 +33,7 @@ public struct Trainer: Sendable {
 
     func trainResolved(_ table: CountTable, progress: (String) -> Void) throws -> TrainedModel {
         let clock = try LocalClock(identifier: options.timeZone)
-        guard let range = table.bucketRange, !table.counts.isEmpty else {
+        guard let range = table.bucketRange, !table.isEmpty else {
             throw GeoSpikeError(.badData, "no events with a country to train on: check --format and the summary above")
         }
         let span = table.bucketSpan
@@ -44,7 +44,7 @@ public struct Trainer: Sendable {
                 .badData,
                 "training covers \(buckets) buckets, less than one day: give at least a day of logs (weeks are better)")
         }
-        let series = Self.countsByCountry(table)
+        let series = CountrySeries(table)
         // Hold out the latest days, but never more than a quarter of the history.
         let holdoutBuckets = min(Int64(options.holdoutDays * Double(perDay)), Int64(buckets / 4))
         let fitEnd = range.upperBound - holdoutBuckets * span.seconds
@@ -54,15 +54,13 @@ public struct Trainer: Sendable {
         var chosen: [CountryCode: FamilySelection] = [:]
         if holdoutBuckets >= perDay / 4 {
             progress("choosing families on \(holdoutBuckets) held-out buckets")
-            let contest = try holdoutContest(
-                series: series, first: range.lowerBound, fitEnd: fitEnd, last: range.upperBound, span: span,
-                clock: clock)
+            let contest = try holdoutContest(series: series, fitEnd: fitEnd, span: span, clock: clock)
             calibration = contest.calibration
             multiBucketCalibration = contest.multiBucketCalibration
             chosen = contest.selections
         }
 
-        progress("fitting \(series.count) countries on \(buckets) buckets")
+        progress("fitting \(series.countries.count) countries on \(buckets) buckets")
         let cells = SeasonalCells(
             first: range.lowerBound, last: range.upperBound, span: span, clock: clock, design: options.design,
             halfLifeDays: options.halfLifeDays, weightReference: range.upperBound)
@@ -92,12 +90,12 @@ public struct Trainer: Sendable {
         let metadata = ModelMetadata(
             toolVersion: Self.toolVersion, bucketSpanSeconds: span.seconds, timeZone: options.timeZone,
             trainingStart: Timestamp.iso8601(range.lowerBound), trainingEnd: Timestamp.iso8601(range.upperBound),
-            trainingBuckets: buckets, trainingEvents: table.counts.values.reduce(0, +),
+            trainingBuckets: buckets, trainingEvents: series.events(in: 0..<buckets),
             columns: options.design.columnNames, options: options)
         return TrainedModel(
             metadata: metadata, countries: countries, coefficients: coefficients,
             pooledCoefficients: final.pooled,
-            newCountryPrior: Self.newCountryPrior(series: series, buckets: buckets),
+            newCountryPrior: Self.newCountryPrior(series: series, buckets: 0..<buckets),
             calibration: calibration, multiBucketCalibration: multiBucketCalibration)
     }
 
@@ -122,15 +120,6 @@ public struct Trainer: Sendable {
         options.families.contains(.negativeBinomial) ? .negativeBinomial : options.families[0]
     }
 
-    /// Each country's non-zero counts by bucket start.
-    static func countsByCountry(_ table: CountTable) -> [CountryCode: [Int64: Int]] {
-        var series: [CountryCode: [Int64: Int]] = [:]
-        for (key, count) in table.counts where count > 0 {
-            series[key.country, default: [:]][key.bucketStart] = count
-        }
-        return series
-    }
-
     /// What every country's fit on one range shares: the cells, each country's data, the
     /// pooled shape and the pooled dispersion that sparse countries are pulled towards.
     struct FitContext {
@@ -139,37 +128,47 @@ public struct Trainer: Sendable {
         var pooled: [Double]
         var shape: ShapePrior
         var dispersionPrior: DispersionPrior
+        /// The Poisson fits made to learn the pooled dispersion, kept so that the family
+        /// contest and the final fit do not make them again.
+        var poissonFits: [CountryCode: SeasonalFit]
 
         var countries: [CountryCode] { data.keys.sorted() }
     }
 
-    func context(series: [CountryCode: [Int64: Int]], cells: SeasonalCells) throws -> FitContext {
+    /// The context of a fit on the buckets of `cells` (the first `cells.bucketCount` of `series`).
+    func context(series: CountrySeries, cells: SeasonalCells) throws -> FitContext {
+        let range = 0..<cells.bucketCount
         var data: [CountryCode: CountryCellCounts] = [:]
-        var pooledCounts: [Int: Int] = [:]
-        for (country, counts) in series {
-            var indexed: [Int: Int] = [:]
-            for (start, y) in counts { if let i = cells.bucketIndex(of: start) { indexed[i] = y } }
-            guard !indexed.isEmpty else { continue }
-            data[country] = CountryCellCounts(counts: indexed, cells: cells)
-            for (i, y) in indexed { pooledCounts[i, default: 0] += y }
+        var pooledCounts = [Int](repeating: 0, count: cells.bucketCount)
+        for (c, country) in series.countries.enumerated() {
+            let (buckets, counts) = series.cells(of: c, in: range)
+            guard !buckets.isEmpty else { continue }
+            data[country] = CountryCellCounts(buckets: buckets, counts: counts, cells: cells)
+            for (i, y) in zip(buckets, counts) { pooledCounts[i] += y }
         }
         // The pooled shape: all traffic together, nearly unpenalised.
+        let pooledBuckets = pooledCounts.indices.filter { pooledCounts[$0] > 0 }
         let pooledFit = try SeasonalFitter.fitCounts(
-            family: .poisson, cells: cells, counts: CountryCellCounts(counts: pooledCounts, cells: cells),
+            family: .poisson, cells: cells,
+            counts: CountryCellCounts(buckets: pooledBuckets, counts: pooledBuckets.map { pooledCounts[$0] }, cells: cells),
             shape: .none(columns: options.design.smoothColumnCount))
         let shape = ShapePrior(
             mean: Array(pooledFit.coefficients.prefix(options.design.smoothColumnCount)),
             precision: 1 / (options.shapePriorSD * options.shapePriorSD))
         // The pooled dispersion: the median over countries with enough data to know theirs.
         var richDispersions: [Double] = []
+        var poissonFits: [CountryCode: SeasonalFit] = [:]
         for country in data.keys.sorted() {
             guard let d = data[country], d.events >= Self.dataRichEvents else { continue }
-            richDispersions.append(try SeasonalFitter.quickDispersion(cells: cells, counts: d, shape: shape))
+            let poisson = try SeasonalFitter.fitCounts(family: .poisson, cells: cells, counts: d, shape: shape)
+            poissonFits[country] = poisson
+            richDispersions.append(SeasonalFitter.quickDispersion(poisson: poisson, cells: cells, counts: d))
         }
         let pooledDispersion = richDispersions.isEmpty ? 0.5 : richDispersions.sorted()[richDispersions.count / 2]
         return FitContext(
             cells: cells, data: data, pooled: pooledFit.coefficients, shape: shape,
-            dispersionPrior: DispersionPrior(mean: max(pooledDispersion, 1e-4), sd: options.dispersionPriorSD))
+            dispersionPrior: DispersionPrior(mean: max(pooledDispersion, 1e-4), sd: options.dispersionPriorSD),
+            poissonFits: poissonFits)
     }
 
     func fit(_ family: CountFamily, _ country: CountryCode, in context: FitContext) throws -> SeasonalFit? {
@@ -177,7 +176,12 @@ public struct Trainer: Sendable {
         switch family {
         case .logNormal:
             return try SeasonalFitter.fitLogNormal(cells: context.cells, counts: data, shape: context.shape)
-        case .poisson, .negativeBinomial:
+        case .poisson:
+            // A Poisson fit ignores the dispersion prior: the one made for it is the same fit.
+            if let fit = context.poissonFits[country] { return fit }
+            return try SeasonalFitter.fitCounts(
+                family: .poisson, cells: context.cells, counts: data, shape: context.shape)
+        case .negativeBinomial:
             return try SeasonalFitter.fitCounts(
                 family: family, cells: context.cells, counts: data, shape: context.shape,
                 dispersionPrior: context.dispersionPrior)
@@ -197,19 +201,14 @@ public struct Trainer: Sendable {
     /// Fits every allowed family on the data before `fitEnd`, scores the held-out buckets
     /// after it, picks each country's family by held-out likelihood, and records how often
     /// the winning models' probabilities were exceeded.
-    func holdoutContest(
-        series: [CountryCode: [Int64: Int]], first: Int64, fitEnd: Int64, last: Int64, span: BucketSpan,
-        clock: LocalClock
-    ) throws -> Contest {
+    func holdoutContest(series: CountrySeries, fitEnd: Int64, span: BucketSpan, clock: LocalClock) throws -> Contest {
+        let first = series.firstBucket
         let cells = SeasonalCells(
             first: first, last: fitEnd, span: span, clock: clock, design: options.design,
             halfLifeDays: options.halfLifeDays, weightReference: fitEnd)
-        var heldOutStarts: [Int64] = []
-        var t = fitEnd + span.seconds
-        while t <= last {
-            heldOutStarts.append(t)
-            t += span.seconds
-        }
+        let fitBuckets = cells.bucketCount
+        let heldOut = fitBuckets..<series.bucketCount
+        let heldOutStarts = heldOut.map { first + Int64($0) * span.seconds }
         let rows = TrainedModel.designRows(for: heldOutStarts, design: options.design, span: span.seconds, clock: clock)
         let families = options.families
         let fitted = try context(series: series, cells: cells)
@@ -217,8 +216,16 @@ public struct Trainer: Sendable {
         var selections: [CountryCode: FamilySelection] = [:]
         var single: [Double] = []
         var multi: [Double] = []
-        let buckets = Self.countsByCountry(series: series, starts: heldOutStarts)
+        // Each country's held-out counts, by held-out bucket (zeros included).
+        let heldOutCounts = series.countries.indices.map { c in
+            var actual = [Double](repeating: 0, count: heldOut.count)
+            let cells = series.cells(of: c, in: heldOut)
+            for (i, y) in zip(cells.buckets, cells.counts) { actual[i - fitBuckets] = Double(y) }
+            return actual
+        }
         for country in countries {
+            guard let c = series.index(of: country) else { continue }
+            let actual = heldOutCounts[c]
             var scores: [String: Double] = [:]
             var models: [CountFamily: (CountryModel, [Double])] = [:]
             for family in families {
@@ -229,8 +236,8 @@ public struct Trainer: Sendable {
                     selection: FamilySelection(holdoutLogLikelihood: [:], reason: ""))
                 let eta = BLAS.multiply(rows, fit.coefficients)
                 var total = 0.0
-                for (i, _) in heldOutStarts.enumerated() {
-                    total += model.logProbability(count: Double(buckets[country]?[i] ?? 0), linearPredictor: eta[i])
+                for i in heldOutStarts.indices {
+                    total += model.logProbability(count: actual[i], linearPredictor: eta[i])
                 }
                 scores[family.rawValue] = total / Double(max(1, heldOutStarts.count))
                 models[family] = (model, eta)
@@ -246,19 +253,17 @@ public struct Trainer: Sendable {
                     best.key, heldOutStarts.count, best.value, margin, ranked[1].key)
                 : "only \(best.key) allowed"
             selections[country] = FamilySelection(holdoutLogLikelihood: scores, reason: reason)
-            let tests = heldOutLog10Probabilities(
-                model: model, eta: eta, counts: buckets[country] ?? [:], n: heldOutStarts.count)
+            let tests = heldOutLog10Probabilities(model: model, eta: eta, actual: actual)
             single += tests.single
             multi += tests.multi
         }
         // Countries first seen in the held-out days are judged by the new-country prior,
         // and calibrate it; every other country's silent held-out buckets were scored above.
-        let fitBuckets = Int((fitEnd - first) / span.seconds) + 1
-        let prior = Self.newCountryPrior(series: series.mapValues { $0.filter { $0.key <= fitEnd } }, buckets: fitBuckets)
+        let prior = Self.newCountryPrior(series: series, buckets: 0..<fitBuckets)
         let known = Set(countries)
-        for (country, counts) in buckets where !known.contains(country) {
-            var actual = [Double](repeating: 0, count: heldOutStarts.count)
-            for (i, y) in counts { actual[i] = Double(y) }
+        for (c, country) in series.countries.enumerated() where !known.contains(country) {
+            let actual = heldOutCounts[c]
+            guard actual.contains(where: { $0 > 0 }) else { continue }
             let occupancy = MultiBucketTest.logOccupancyTails(
                 actual: actual, nonZeroProbability: prior.nonZeroProbability, window: options.multiBucketWindow)
             for i in heldOutStarts.indices where actual[i] > 0 {
@@ -273,11 +278,10 @@ public struct Trainer: Sendable {
     }
 
     /// Held-out log10 probabilities of one country's single- and multi-bucket tests.
-    func heldOutLog10Probabilities(model: CountryModel, eta: [Double], counts: [Int: Int], n: Int)
+    func heldOutLog10Probabilities(model: CountryModel, eta: [Double], actual: [Double])
         -> (single: [Double], multi: [Double])
     {
-        var actual = [Double](repeating: 0, count: n)
-        for (i, y) in counts { actual[i] = Double(y) }
+        let n = actual.count
         let expected = eta.map { model.expectedCount(linearPredictor: $0) }
         let variance = eta.map { model.variance(linearPredictor: $0) }
         let multi = MultiBucketTest.logUpperTails(
@@ -288,29 +292,17 @@ public struct Trainer: Sendable {
         )
     }
 
-    /// Held-out counts per country by held-out bucket index.
-    static func countsByCountry(series: [CountryCode: [Int64: Int]], starts: [Int64]) -> [CountryCode: [Int: Int]] {
-        guard let first = starts.first, let last = starts.last, starts.count > 1 else { return [:] }
-        let span = starts[1] - first
-        var result: [CountryCode: [Int: Int]] = [:]
-        for (country, counts) in series {
-            for (start, y) in counts where start >= first && start <= last {
-                result[country, default: [:]][Int((start - first) / span)] = y
-            }
-        }
-        return result
-    }
-
     /// The hurdle prior for never-seen countries, from the sparse countries of training.
-    static func newCountryPrior(series: [CountryCode: [Int64: Int]], buckets: Int) -> NewCountryPrior {
+    static func newCountryPrior(series: CountrySeries, buckets range: Range<Int>) -> NewCountryPrior {
+        let buckets = range.count
         var nonZeroFractions: [Double] = []
         var sizes: [Double] = []
-        for country in series.keys.sorted() {
-            guard let counts = series[country] else { continue }
-            let events = counts.values.reduce(0, +)
+        for c in series.countries.indices {
+            let counts = series.cells(of: c, in: range).counts
+            let events = counts.reduce(0, +)
             guard Double(events) / Double(buckets) < sparseRate, !counts.isEmpty else { continue }
             nonZeroFractions.append(Double(counts.count) / Double(buckets))
-            sizes += counts.keys.sorted().compactMap { counts[$0].map { Double($0 - 1) } }
+            sizes += counts.map { Double($0 - 1) }
         }
         guard !nonZeroFractions.isEmpty else { return .fallback }
         nonZeroFractions.sort()

@@ -52,6 +52,10 @@ struct Fit: ParsableCommand {
     @Flag(name: .long, help: "No progress on stderr.")
     var quiet = false
 
+    // Off by default: the summary is quoted verbatim in notebooks, and timings differ run to run.
+    @Flag(name: .long, help: "Print the CPU seconds spent reading the input and fitting the model (even with --quiet).")
+    var cpuTimes = false
+
     func validate() throws {
         guard !input.isEmpty else { throw ValidationError("give at least one --input PATH ('-' for stdin)") }
         guard ["weekly", "daily", "none"].contains(seasonality) else {
@@ -95,9 +99,12 @@ struct Fit: ParsableCommand {
                 if !quiet { FileHandle.standardError.write(Data("geospike-train: \(message)\n".utf8)) }
             }
             progress("reading \(input.joined(separator: " "))")
+            let started = ProcessCPUClock.seconds()
             let (table, summary) = try Ingest.countTable(paths: input, options: readerOptions)
             try reader.report(summary)
+            let ingested = ProcessCPUClock.seconds()
             let model = try Trainer(options: options).train(table, progress: progress)
+            let fitted = ProcessCPUClock.seconds()
             try ModelFile.write(model, to: out)
             let families = Dictionary(grouping: model.countries, by: \.family).mapValues(\.count)
             let familyText = CountFamily.allCases.compactMap { f in families[f].map { "\($0) \(f.rawValue)" } }
@@ -105,6 +112,10 @@ struct Fit: ParsableCommand {
             progress(
                 "wrote \(out): \(model.countries.count) countries (\(familyText)), "
                     + "\(model.metadata.trainingBuckets) buckets \(model.metadata.trainingStart) … \(model.metadata.trainingEnd)")
+            if cpuTimes {
+                let line = String(format: "CPU seconds: ingest %.3f, fit %.3f", ingested - started, fitted - ingested)
+                FileHandle.standardError.write(Data("geospike-train: \(line)\n".utf8))
+            }
         }
     }
 }
