@@ -146,12 +146,15 @@ public struct Trainer: Sendable {
             data[country] = CountryCellCounts(buckets: buckets, counts: counts, cells: cells)
             for (i, y) in zip(buckets, counts) { pooledCounts[i] += y }
         }
-        // The pooled shape: all traffic together, nearly unpenalised.
+        // The pooled shape: all traffic together, under a ridge that pooled data overrides
+        // wherever it has any, but that keeps a column without support (weekend shape
+        // when training, or its held-out part, saw no weekend) at the weekday shape
+        // instead of letting IRLS drive it to −∞.
         let pooledBuckets = pooledCounts.indices.filter { pooledCounts[$0] > 0 }
         let pooledFit = try SeasonalFitter.fitCounts(
             family: .poisson, cells: cells,
             counts: CountryCellCounts(buckets: pooledBuckets, counts: pooledBuckets.map { pooledCounts[$0] }, cells: cells),
-            shape: .none(columns: options.design.smoothColumnCount))
+            shape: ShapePrior(mean: .init(repeating: 0, count: options.design.smoothColumnCount), precision: 1))
         let shape = ShapePrior(
             mean: Array(pooledFit.coefficients.prefix(options.design.smoothColumnCount)),
             precision: 1 / (options.shapePriorSD * options.shapePriorSD))
@@ -239,12 +242,20 @@ public struct Trainer: Sendable {
                 for i in heldOutStarts.indices {
                     total += model.logProbability(count: actual[i], linearPredictor: eta[i])
                 }
+                // A family that gives a held-out count zero probability loses outright, and
+                // its −∞ must not reach the model file.
+                guard total.isFinite else { continue }
                 scores[family.rawValue] = total / Double(max(1, heldOutStarts.count))
                 models[family] = (model, eta)
             }
             let ranked = scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             guard let best = ranked.first, let family = CountFamily(rawValue: best.key), let (model, eta) = models[family]
-            else { continue }
+            else {
+                selections[country] = FamilySelection(
+                    holdoutLogLikelihood: [:],
+                    reason: "every family gave some held-out count zero probability: \(defaultFamily.rawValue) by default")
+                continue
+            }
             let margin = ranked.count > 1 ? best.value - ranked[1].value : 0
             let reason =
                 ranked.count > 1

@@ -37,6 +37,50 @@ struct TrainerTests {
         #expect(quiet < 7, "winter 08:30 local expected \(quiet)")
     }
 
+    /// One week from a Monday: the held-out days are the weekend, which the first pass never
+    /// sees. Its weekend columns once ran to −∞ there, every held-out likelihood with them,
+    /// and the model could not be written.
+    @Test func oneWeekOfHistoryTrainsAndWrites() throws {
+        var table = CountTable()
+        for (i, code) in ["DE", "FR", "GB", "US"].enumerated() {
+            table.merge(
+                Simulated.table(
+                    country: code, days: 7,
+                    draw: { t, rng in
+                        // Weekends are quieter than weekday nights, so the weekend columns have something to fit.
+                        let weekend = try! LocalClock(identifier: "Europe/Berlin").position(of: t).weekday >= 5
+                        return rng.poisson(Self.berlinOfficeMean(t) * (weekend ? 0.4 : 1) / Double(i + 1))
+                    },
+                    seed: UInt64(12 + i)))
+        }
+        var options = TrainingOptions()
+        options.timeZone = "Europe/Berlin"
+        let model = try Trainer(options: options).train(table)
+        for country in model.countries {
+            let scores = country.selection.holdoutLogLikelihood
+            #expect(scores.count == 3 && scores.values.allSatisfy(\.isFinite), "\(country.country): \(scores)")
+        }
+        #expect(try ModelFile.decode(ModelFile.encode(model), name: "week") == model)
+    }
+
+    /// Trained Monday to Friday, a model knows nothing of weekends: Saturday must look like
+    /// a weekday (an honest guess), not like a day without traffic.
+    @Test func aWeekendNeverSeenFollowsTheWeekdayShape() throws {
+        let table = Simulated.table(
+            country: "DE", days: 5, draw: { t, rng in rng.poisson(Self.berlinOfficeMean(t)) }, seed: 13)
+        var options = TrainingOptions()
+        options.timeZone = "Europe/Berlin"
+        let model = try Trainer(options: options).train(table)
+        let clock = try LocalClock(identifier: "Europe/Berlin")
+        let friday: Int64 = Simulated.start + 4 * 86400 + 10 * 3600  // 12:00 local (UTC+2)
+        let rows = model.designRows(for: [friday, friday + 86400], clock: clock)
+        let eta = BLAS.multiply(rows, model.coefficients)
+        let weekday = model.countries[0].expectedCount(linearPredictor: eta[0, 0])
+        let saturday = model.countries[0].expectedCount(linearPredictor: eta[1, 0])
+        #expect(weekday > 10, "Friday noon expected \(weekday)")
+        #expect(saturday > weekday / 4 && saturday < weekday * 4, "Saturday noon expected \(saturday)")
+    }
+
     @Test func familyChoiceFollowsTheData() throws {
         var table = Simulated.table(
             country: "US", days: 28, draw: { _, rng in rng.negativeBinomial(mean: 8, dispersion: 0.8) }, seed: 21)
