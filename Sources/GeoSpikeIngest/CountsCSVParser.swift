@@ -39,6 +39,9 @@ struct CountsCSVParser {
     private let fileName: String
     private var columnCount = 0
     private var bucketColumn = -1
+    /// The largest count a row may carry (10⁹, a million events a second): no sum of a
+    /// table's rows can then reach `Int.max` (that would take 9 billion rows).
+    static let largestCount = 1_000_000_000
     private var countryColumn = -1
     private var countColumn = -1
     private var extraColumns: [(index: Int, name: String)] = []
@@ -73,6 +76,11 @@ struct CountsCSVParser {
         let countBytes = field(countColumn, of: line)
         guard let count = Self.parseInteger(countBytes), count >= 0 else {
             return .malformed("count '\(countBytes.text.prefix(40))' is not a non-negative whole number")
+        }
+        // No network logs a billion events to one country in one bucket; a larger count is
+        // a unit or column mix-up, and summing such counts would overflow.
+        guard count <= Self.largestCount else {
+            return .malformed("count \(count) is more than \(Self.largestCount) events in one bucket; is this the count column?")
         }
         let country = countryCode(field(countryColumn, of: line))
         var extras: [(String, Double)] = []

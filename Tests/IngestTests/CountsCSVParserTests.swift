@@ -52,7 +52,10 @@ struct CountsCSVParserTests {
     @Test func countsReadAsIntDoes() throws {
         #expect(try row("2026-10-05T00:15:00Z,SE,+7")?.count == 7)
         #expect(try row("2026-10-05T00:15:00Z,SE,-0")?.count == 0)
-        #expect(try row("2026-10-05T00:15:00Z,SE,\(Int.max)")?.count == Int.max)
+        #expect(try row("2026-10-05T00:15:00Z,SE,1000000000")?.count == 1_000_000_000)
+        #expect(
+            try malformed("2026-10-05T00:15:00Z,SE,\(Int.max)")
+                == "count \(Int.max) is more than 1000000000 events in one bucket; is this the count column?")
         for bad in ["-3", "1.5", "1e3", "", "+", "12x", "99999999999999999999"] {
             #expect(
                 try malformed("2026-10-05T00:15:00Z,SE,\(bad)")
@@ -95,6 +98,14 @@ struct CountsCSVParserTests {
         #expect(throws: GeoSpikeError.self) {
             try CountsCSV.parse("bucket_start,country,count\n\n2026-10-05T00:00:00Z,SE,-1\n", file: "x.csv")
         }
+        // Two counts near Int.max once overflowed their sum and crashed the reader.
+        let huge = try Fixture.write(
+            "bucket_start,country,count\n2026-10-05T00:00:00Z,SE,9000000000000000000\n"
+                + "2026-10-05T00:00:00Z,SE,9000000000000000000\n", name: "huge.csv")
+        let hugeError = #expect(throws: GeoSpikeError.self) { try Ingest.countTable(paths: [huge], options: options) }
+        #expect(hugeError?.message.contains("\(huge):2: count 9000000000000000000 is more than 1000000000 events") == true)
+        let largest = try CountsCSV.parse("bucket_start,country,count\n2026-10-05T00:00:00Z,SE,1000000000\n")
+        #expect(largest.count(bucketStart: Fixture.day, country: CountryCode("SE")!) == 1_000_000_000)
         let reread = try CountsCSV.parse("bucket_start,country,count\r\n \n2026-10-05T00:00:00Z,SE,1\r\n2026-10-05T00:05:00Z,SE,2")
         #expect(reread.count(bucketStart: Fixture.day, country: CountryCode("SE")!) == 3)
     }
