@@ -46,5 +46,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         guard (0...12).contains(design.dailyHarmonics), (0...12).contains(design.weekendHarmonics) else {
             throw GeoSpikeError(.usage, "--harmonics must be between 0 and 12")
         }
+        // Before the input is read: a typo in the zone should not cost a gigabyte's reading.
+        _ = try LocalClock(identifier: timeZone)
     }
 }
