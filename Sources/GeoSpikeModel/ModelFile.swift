@@ -107,6 +107,11 @@ public enum ModelFile {
     public static func write(_ model: TrainedModel, to path: String) throws {
         let bytes = try encode(model)
         let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw GeoSpikeError(.ioError, "\(path): cannot write the model: the directory \(directory) does not exist; create it first")
+        }
         do {
             try Data(bytes).write(to: url, options: .atomic)
         } catch {

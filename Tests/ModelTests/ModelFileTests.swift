@@ -74,6 +74,13 @@ struct ModelFileTests {
         #expect(throws: GeoSpikeError.self) { try ModelFile.encode(model) }
     }
 
+    @Test func aMissingDirectoryIsAnIOErrorThatSaysSo() throws {
+        let model = try Self.model()
+        let error = #expect(throws: GeoSpikeError.self) { try ModelFile.write(model, to: "/nonexistent/dir/m.gsm") }
+        #expect(error?.kind == .ioError)
+        #expect(error?.message.contains("the directory /nonexistent/dir does not exist") == true, "\(String(describing: error))")
+    }
+
     @Test func missingFileIsNoInput() {
         let error = #expect(throws: GeoSpikeError.self) { try ModelFile.read(from: "/nonexistent/model.gsm") }
         #expect(error?.kind == .noInput)
