@@ -40,7 +40,12 @@ let package = Package(
 
         // MARK: - Model: seasonal design, families, fitting, model files
 
-        .target(name: "GeoSpikeModel", dependencies: ["GeoSpikeNumerics", "GeoSpikeIngest"]),
+        .target(
+            name: "GeoSpikeModel",
+            dependencies: [
+                "GeoSpikeNumerics", "GeoSpikeIngest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // MARK: - Score: batch scoring, anomaly records, explanations
 

@@ -27,11 +27,7 @@ struct WalkForwardCommand: ParsableCommand {
     @Option(name: .long, help: "Days of testing per window (and the step between windows).")
     var testDays: Int
 
-    @Option(name: .long, help: "IANA time zone whose wall clock shapes the traffic.")
-    var timezone: String = "UTC"
-
-    @Option(name: .long, help: "Latest training days held out to choose families and calibrate.")
-    var holdoutDays: Double = 7
+    @OptionGroup var training: TrainingArguments
 
     @Option(name: .long, help: "Alert threshold (0-100).")
     var threshold: Double = 75
@@ -47,10 +43,8 @@ struct WalkForwardCommand: ParsableCommand {
 
     func run() throws {
         try GeoSpikeError.exitingOnError(command: "geospike-eval walk-forward") {
-            var training = TrainingOptions()
-            training.timeZone = timezone
-            training.holdoutDays = holdoutDays
-            var options = WalkForward.Options(trainDays: trainDays, testDays: testDays, training: training)
+            var options = WalkForward.Options(
+                trainDays: trainDays, testDays: testDays, training: try training.trainingOptions())
             options.threshold = threshold
             let (table, summary) = try Ingest.countTable(paths: input, options: try reader.readerOptions())
             try reader.report(summary)

@@ -16,38 +16,7 @@ struct Fit: ParsableCommand {
 
     @OptionGroup var reader: ReaderArguments
 
-    @Option(name: .long, help: "IANA time zone whose wall clock shapes the traffic (e.g. Europe/Berlin).")
-    var timezone: String = "UTC"
-
-    @Option(name: .long, help: "Seed, recorded in the model file.")
-    var seed: UInt64 = 0
-
-    @Option(name: .long, help: "Families to choose from, comma-separated: poisson,negbin,lognormal.")
-    var families: String = "poisson,negbin,lognormal"
-
-    @Option(name: .long, help: "Seasonality: weekly (daily shape, weekend shape, day-of-week levels), daily, or none.")
-    var seasonality: String = "weekly"
-
-    @Option(name: .long, help: "Daily Fourier harmonics.")
-    var harmonics: Int = 6
-
-    @Flag(name: .long, inversion: .prefixedNo, help: "Give each local time slot its own (shrunken) effect: nightly jobs and other sharp regular bursts.")
-    var slotEffects = true
-
-    @Option(name: .long, help: "Days after which a bucket's weight halves (0 = equal weights).")
-    var halfLifeDays: Double = 28
-
-    @Option(name: .long, help: "Latest days held out to choose families and calibrate.")
-    var holdoutDays: Double = 7
-
-    @Option(name: .long, help: "Prior SD of a country's seasonal coefficients around the pooled shape.")
-    var shapePriorSd: Double = 0.5
-
-    @Option(name: .long, help: "Prior SD of log dispersion around the pooled dispersion.")
-    var dispersionPriorSd: Double = 1
-
-    @Option(name: .long, help: "Buckets in the multi-bucket window.")
-    var multiBucketWindow: Int = 12
+    @OptionGroup var training: TrainingArguments
 
     @Flag(name: .long, help: "No progress on stderr.")
     var quiet = false
@@ -58,39 +27,11 @@ struct Fit: ParsableCommand {
 
     func validate() throws {
         guard !input.isEmpty else { throw ValidationError("give at least one --input PATH ('-' for stdin)") }
-        guard ["weekly", "daily", "none"].contains(seasonality) else {
-            throw ValidationError("--seasonality must be weekly, daily or none")
-        }
-    }
-
-    func trainingOptions() throws -> TrainingOptions {
-        var options = TrainingOptions()
-        options.timeZone = timezone
-        options.seed = seed
-        options.families = try families.split(separator: ",").map {
-            guard let f = CountFamily(rawValue: $0.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--families: unknown family '\($0)' (poisson, negbin, lognormal)")
-            }
-            return f
-        }
-        switch seasonality {
-        case "none": options.design = .flat
-        case "daily": options.design = SeasonalDesign(dailyHarmonics: harmonics, weekendHarmonics: 0, dayOfWeekEffects: false)
-        default: options.design = SeasonalDesign(dailyHarmonics: harmonics, weekendHarmonics: min(3, harmonics))
-        }
-        options.slotEffects = slotEffects && seasonality != "none"
-        options.halfLifeDays = halfLifeDays
-        options.holdoutDays = holdoutDays
-        options.shapePriorSD = shapePriorSd
-        options.dispersionPriorSD = dispersionPriorSd
-        options.multiBucketWindow = multiBucketWindow
-        return options
     }
 
     func run() throws {
         try GeoSpikeError.exitingOnError(command: "geospike-train") {
-            let options = try trainingOptions()
-            try options.validate()
+            let options = try training.trainingOptions()
             var readerOptions = try reader.readerOptions()
             // The model keeps only each country's usual sources, so a few slots per cell
             // suffice; sixteen would cost gigabytes over months of buckets.
