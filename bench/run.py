@@ -12,7 +12,9 @@ Stages, per workload size:
 - train + score: `geospike-train` + `geospike-score` on the counts, vs
   bench/statsmodels_train.py (per-country NB2 GLM) on the same counts;
 - scoring throughput (country-windows/s) and a 30-minute ECS batch scored end to end;
-- Swift micro-benchmarks of the hot loops (`geospike-eval bench`), when that command exists.
+- Swift micro-benchmarks of the hot loops (`geospike-eval bench`), when that command exists;
+- wide: `geospike-train` on a year of 15-minute counts to 250 countries (issue 4's target),
+  its ingest and fit CPU apart, vs statsmodels on 10 of those countries, extrapolated.
 
 Python standard library only: the driver must run before the venv exists.
 """
@@ -49,6 +51,10 @@ SIZES = {
     "100mb": {"days": 25, "volume": 1.0, "replicas": 1, "peer_repeat": None},
     "1gb": {"days": 25, "volume": 1.0, "replicas": 10, "peer_repeat": 1},
 }
+
+# What one run measures: the per-size ingest/train/score stages (with the count-table
+# agreement checks), the Swift micro-benchmarks, and the wide training workload of issue 4.
+STAGES = ("sizes", "micro", "wide")
 
 TARGETS = {
     "ingest_mb_per_core_s": 250.0,
@@ -397,6 +403,92 @@ def bench_model(size, counts_csv, workload, bin_dir, python, repeats, peer_repea
     return result
 
 
+# MARK: - Wide workload (issue 4)
+
+# 250 countries x 1 year of 15-minute counts, written by bench/make_wide_counts.py.
+WIDE = {"countries": 250, "days": 365, "seed": SEED}
+# Issue 4: the fit alone, after ingest, on one core.
+WIDE_FIT_TARGET_CPU_S = 2.0
+# The statsmodels peer fits one NB2 GLM per country on every bucket, so its cost grows
+# linearly with countries: it runs on this many, spread over the volume ranking, and its
+# time is scaled to all 250 (which would take some four minutes per run here).
+WIDE_PEER_COUNTRIES = 10
+CPU_TIMES = re.compile(r"CPU seconds: ingest ([0-9.]+), fit ([0-9.]+)")
+
+
+def generate_wide_workload(python):
+    """bench/work/wide/ (training-counts.csv, batch-counts.csv, batch-ecs.ndjson), generated
+    once and kept while bench/make_wide_counts.py and its arguments stay the same."""
+    directory = WORK / "wide"
+    script = BENCH / "make_wide_counts.py"
+    stamp = directory / "workload.json"
+    wanted = json.dumps({**WIDE, "script_sha256": hashlib.sha256(script.read_bytes()).hexdigest()}, sort_keys=True)
+    if (directory / "training-counts.csv").exists() and stamp.exists() and stamp.read_text() == wanted:
+        return directory
+    shutil.rmtree(directory, ignore_errors=True)
+    cmd = [str(python), str(script), "--out", str(directory), "--countries", str(WIDE["countries"]),
+           "--days", str(WIDE["days"]), "--seed", str(WIDE["seed"])]
+    log(f"generating the wide workload: {' '.join(cmd[1:])}")
+    run(cmd, env=peer_env())
+    stamp.write_text(wanted)
+    return directory
+
+
+def peer_subset(directory, countries):
+    """Training and batch counts of `countries` countries spread evenly over the volume
+    ranking (busiest, the 26th, … for 10 of 250), for the statsmodels peer."""
+    train, batch = directory / "training-counts.csv", directory / "batch-counts.csv"
+    subset_train = directory / f"peer-training-{countries}.csv"
+    subset_batch = directory / f"peer-batch-{countries}.csv"
+    totals = {}
+    with open(train) as handle:
+        header = handle.readline()
+        for line in handle:
+            _, country, count = line.rstrip("\n").split(",")[:3]
+            totals[country] = totals.get(country, 0) + int(count)
+    ranked = sorted(totals, key=lambda c: (-totals[c], c))
+    chosen = [ranked[i * len(ranked) // countries] for i in range(min(countries, len(ranked)))]
+    for source, target in ((train, subset_train), (batch, subset_batch)):
+        with open(source) as handle, open(target, "w") as out:
+            out.write(handle.readline())
+            out.writelines(line for line in handle if line.split(",")[1] in chosen)
+    if subset_batch.stat().st_size <= len(header):
+        raise BenchError(f"{subset_batch}: none of {', '.join(chosen)} has traffic in the batch; the peer needs some")
+    return subset_train, subset_batch, [(c, totals[c]) for c in chosen], len(ranked)
+
+
+def bench_wide(directory, bin_dir, python, repeats):
+    counts = directory / "training-counts.csv"
+    model = directory / "model.gsm"
+    warm_page_cache(counts)
+    result = {"bytes": counts.stat().st_size, "rows": int(run(["wc", "-l", str(counts)]).split()[0]) - 1,
+              "train": Series("geospike-train"), "ingest_cpu": [], "fit_cpu": []}
+    log(f"wide: {result['bytes'] / 1e6:.1f} MB, {result['rows']:,} rows of counts")
+    cmd = [bin_dir / "geospike-train", "--format", "counts", "--input", counts, "--timezone", "Europe/Berlin",
+           "--cpu-times", "--quiet", "--out", model]
+    for i in range(repeats):
+        sample = measure(cmd, swift_env())
+        # measure() leaves the child's stderr here; --cpu-times puts the phases' CPU there.
+        found = CPU_TIMES.search((WORK / ".stderr.txt").read_text(errors="replace"))
+        if not found:
+            raise BenchError("geospike-train --cpu-times printed no 'CPU seconds: ingest …, fit …' line")
+        result["train"].samples.append(sample)
+        result["ingest_cpu"].append(float(found.group(1)))
+        result["fit_cpu"].append(float(found.group(2)))
+        log(f"  geospike-train #{i + 1}: {sample.cpu:.2f} s CPU (ingest {found.group(1)}, fit {found.group(2)}), "
+            f"{sample.rss_kb / 1024:.0f} MB")
+    subset_train, subset_batch, chosen, countries = peer_subset(directory, WIDE_PEER_COUNTRIES)
+    result["countries"], result["peer_countries"] = countries, chosen
+    log(f"  statsmodels peer on {len(chosen)} of {countries} countries: {', '.join(c for c, _ in chosen)}")
+    peer_json = directory / "statsmodels-subset.json"
+    # Once, whatever --repeat says: its in-process timing is the number extrapolated.
+    result["statsmodels"] = repeat(f"statsmodels_train.py ({len(chosen)} countries)",
+                                   [python, BENCH / "statsmodels_train.py", "--train", subset_train,
+                                    "--score", subset_batch], peer_env(), 1, stdout_path=peer_json)
+    result["statsmodels_report"] = json.loads(peer_json.read_text().strip().splitlines()[-1])
+    return result
+
+
 def micro_benchmarks(bin_dir):
     if not has_subcommand(bin_dir, "geospike-eval", "bench"):
         return None
@@ -601,10 +693,52 @@ def micro_section(micro, ratios):
     return lines
 
 
-def write_results(args, machine, quirks, by_size, micro):
+def wide_section(wide, ratios):
+    train, report = wide["train"], wide["statsmodels_report"]
+    ingest, fit = statistics.median(wide["ingest_cpu"]), statistics.median(wide["fit_cpu"])
+    peer_countries = len(wide["peer_countries"])
+    scale = wide["countries"] / peer_countries
+    peer_train = report["train_seconds"]
+    lines = ["", f"## wide: {wide['countries']} countries × 1 year of 15-minute counts (issue 4)", "",
+             f"`bench/make_wide_counts.py --countries {WIDE['countries']} --days {WIDE['days']} --seed {WIDE['seed']}`: "
+             f"{mb(wide['bytes']):.1f} MB, {wide['rows']:,} rows of counts CSV ({report['training_buckets']:,} buckets). "
+             "`geospike-train --format counts --cpu-times` reports the CPU of its two phases; the target is the fit's.",
+             "", "| step | CPU (median) | CPU min–max | wall (median) | peak RSS | runs |", "|---|---|---|---|---|---|",
+             f"| `geospike-train --format counts`, whole process | {fmt(train.median('cpu'))} s | "
+             f"{fmt(train.low('cpu'))}–{fmt(train.high('cpu'))} s | {fmt(train.median())} s | {train.rss_mb:.0f} MB | "
+             f"{len(train.samples)} |",
+             f"| … ingest: counts CSV → count table ({fmt(mb(wide['bytes']) / ingest)} MB per CPU-second) | "
+             f"{fmt(ingest)} s | {fmt(min(wide['ingest_cpu']))}–{fmt(max(wide['ingest_cpu']))} s | — | — | "
+             f"{len(wide['ingest_cpu'])} |",
+             f"| … fit: family contest, calibration, final fit of every country (target ≤ {WIDE_FIT_TARGET_CPU_S:g} s) | "
+             f"{fmt(fit)} s | {fmt(min(wide['fit_cpu']))}–{fmt(max(wide['fit_cpu']))} s | — | — | {len(wide['fit_cpu'])} |",
+             "", f"The statsmodels peer (`bench/statsmodels_train.py`: one NB2 GLM per country on hour-of-day and "
+             f"day-of-week dummies, zeros filled) on {peer_countries} of the {wide['countries']} countries, spread over "
+             "the volume ranking (" + ", ".join(f"{c} {n:,} events" for c, n in wide["peer_countries"]) + "), run once:",
+             "", "| peer | seconds | |", "|---|---|---|",
+             f"| statsmodels, {peer_countries} countries: read, fill zeros, fit (in-process wall, after imports) | "
+             f"{fmt(peer_train)} s | measured ({report['negative_binomial_fits']} NB2 fits, "
+             f"{report['poisson_fallbacks']} Poisson fallbacks) |",
+             f"| statsmodels, whole process ({peer_countries} countries) | {fmt(wide['statsmodels'].median('cpu'))} s CPU | "
+             "measured |",
+             f"| statsmodels, {wide['countries']} countries: the {peer_countries}-country time × {scale:g} | "
+             f"{fmt(peer_train * scale)} s | **extrapolated, not measured** (per-country fits on the same buckets "
+             "scale with the number of countries) |"]
+    ratios += [
+        ("wide", f"fit CPU-seconds, {wide['countries']} countries × {report['training_buckets']:,} buckets (issue 4)",
+         "—", fmt(fit), f"≤ {WIDE_FIT_TARGET_CPU_S:g} s", verdict(fit, WIDE_FIT_TARGET_CPU_S, higher_is_better=False)),
+        ("wide", "counts CSV ingest MB per CPU-second (geospike-train)", "—", fmt(mb(wide["bytes"]) / ingest), "—", "—"),
+        ("wide", f"statsmodels read + fit, extrapolated to {wide['countries']} countries / geospike ingest + fit",
+         "—", f"{fmt(peer_train * scale / (ingest + fit))}×", "—", "extrapolated"),
+    ]
+    return lines
+
+
+def write_results(args, machine, quirks, by_size, micro, wide=None):
     machine = machine + [("load average at end (1, 5, 15 min)", load_average())]
     lines = ["# geospike benchmark results", "",
-             f"Written by `make bench` (`python3 bench/run.py --size {','.join(args.sizes)} --repeat {args.repeat}`); "
+             f"Written by `make bench` (`python3 bench/run.py --size {','.join(args.sizes)} --repeat {args.repeat}"
+             + (f" --only {','.join(args.stages)}" if args.only else "") + "`); "
              "every number below is what that run measured. Medians of the repetitions with min–max; "
              "peak RSS is the largest over the repetitions; CPU is user + system time. MB = 10^6 bytes. "
              "Everything runs single-threaded (`OPENBLAS_NUM_THREADS=1` for geospike, OMP/OpenBLAS threads 1 "
@@ -613,28 +747,32 @@ def write_results(args, machine, quirks, by_size, micro):
              "How to read this and what bounds each stage: bench/README.md.", "",
              "## Machine", "", "| | |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in machine]
-    lines += ["", "## Do the count tables agree?", "",
-              "`geospike-eval counts` and `bench/pandas_ingest.py` on the same input, cell by cell:", "",
-              f"- bench/fixtures/quirks-ecs.ndjson (hand-made, every ECS quirk): {quirks[1]}"]
+    if quirks:
+        lines += ["", "## Do the count tables agree?", "",
+                  "`geospike-eval counts` and `bench/pandas_ingest.py` on the same input, cell by cell:", "",
+                  f"- bench/fixtures/quirks-ecs.ndjson (hand-made, every ECS quirk): {quirks[1]}"]
     for size, result in by_size.items():
         lines.append(f"- {size} workload: " + result["ingest"]["agreement"].replace("\n", "\n  "))
     ratios = []
     for size, result in by_size.items():
         lines += ingest_section(size, result["ingest"], ratios)
         lines += model_section(size, result["model"], ratios)
-    lines += micro_section(micro, ratios)
-    if "100mb" in by_size and "1gb" in by_size:
+    if "micro" in args.stages:
+        lines += micro_section(micro, ratios)
+    if wide:
+        lines += wide_section(wide, ratios)
+    if "sizes" in args.stages and "100mb" in by_size and "1gb" in by_size:
         small, large = by_size["100mb"]["ingest"]["geospike"].rss_mb, by_size["1gb"]["ingest"]["geospike"].rss_mb
         growth = large / small - 1
         ratios.append(("100mb → 1gb", "ingest peak RSS growth", f"{small:.1f} → {large:.1f} MB ({growth:+.1%})", "—",
                        "within ±20%", verdict(abs(growth), TARGETS["ingest_rss_growth"], higher_is_better=False)))
-    else:
+    elif "sizes" in args.stages:
         ratios.append(("100mb → 1gb", "ingest peak RSS growth", "—", "—", "within ±20%",
                        "not measured (needs `--size 100mb,1gb`)"))
     lines += ["", "## Ratios against the targets of issue 8", "",
               "| workload | ratio | by wall time | by CPU time | target | verdict |", "|---|---|---|---|---|---|"]
     lines += [f"| {' | '.join(r)} |" for r in ratios]
-    RESULTS.write_text("\n".join(lines) + "\n")
+    args.results.write_text("\n".join(lines) + "\n")
     return ratios
 
 
@@ -646,11 +784,18 @@ def main():
     parser.add_argument("--scratch-path", default=os.environ.get("BENCH_SCRATCH_PATH"),
                         help="swift build --scratch-path (default: the package's .build)")
     parser.add_argument("--bin-dir", help="use the release binaries in this directory instead of building")
+    parser.add_argument("--only", help=f"comma-separated stages to run: {', '.join(STAGES)} (default: all); "
+                                       "the report then goes to bench/work/RESULTS-<stages>.md, never over RESULTS.md")
+    parser.add_argument("--results", type=Path, help="where to write the report (default bench/RESULTS.md)")
     args = parser.parse_args()
     args.sizes = [s.strip() for s in args.size.split(",") if s.strip()]
     unknown = [s for s in args.sizes if s not in SIZES]
     if unknown or not args.sizes or args.repeat < 1:
         parser.error(f"--size takes {', '.join(SIZES)} (comma-separated); --repeat at least 1")
+    args.stages = [s.strip() for s in args.only.split(",") if s.strip()] if args.only else list(STAGES)
+    if not args.stages or any(s not in STAGES for s in args.stages):
+        parser.error(f"--only takes {', '.join(STAGES)} (comma-separated)")
+    args.results = (args.results or (WORK / f"RESULTS-{'-'.join(args.stages)}.md" if args.only else RESULTS)).resolve()
 
     started = time.time()
     try:
@@ -658,28 +803,32 @@ def main():
         python = ensure_venv()
         bin_dir = Path(args.bin_dir).resolve() if args.bin_dir else build_release(args.scratch_path)
         machine = machine_description(python)
-        quirks = quirks_agreement(bin_dir, python)
-        log(f"quirks fixture: {quirks[1].splitlines()[0]}")
-        by_size = {}
-        for size in args.sizes:
-            workload = generate_workload(size, bin_dir)
-            peer_repeats = SIZES[size]["peer_repeat"] or args.repeat
-            ingest = bench_ingest(size, workload, bin_dir, python, args.repeat, peer_repeats)
-            model = bench_model(size, ingest["counts_csv"], workload, bin_dir, python, args.repeat, peer_repeats)
-            by_size[size] = {"ingest": ingest, "model": model}
-        micro = micro_benchmarks(bin_dir)
-        ratios = write_results(args, machine, quirks, by_size, micro)
+        quirks, by_size, micro, wide = None, {}, None, None
+        if "sizes" in args.stages:
+            quirks = quirks_agreement(bin_dir, python)
+            log(f"quirks fixture: {quirks[1].splitlines()[0]}")
+            for size in args.sizes:
+                workload = generate_workload(size, bin_dir)
+                peer_repeats = SIZES[size]["peer_repeat"] or args.repeat
+                ingest = bench_ingest(size, workload, bin_dir, python, args.repeat, peer_repeats)
+                model = bench_model(size, ingest["counts_csv"], workload, bin_dir, python, args.repeat, peer_repeats)
+                by_size[size] = {"ingest": ingest, "model": model}
+        if "micro" in args.stages:
+            micro = micro_benchmarks(bin_dir)
+        if "wide" in args.stages:
+            wide = bench_wide(generate_wide_workload(python), bin_dir, python, args.repeat)
+        ratios = write_results(args, machine, quirks, by_size, micro, wide)
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
         return 1
     print()
     for row in ratios:
         print(f"{row[0]:>12}  {row[1]:<72} {row[2]:>28} {row[3]:>10}  {row[4]:<22} {row[5].strip('*')}")
-    print(f"\nwrote {RESULTS.relative_to(ROOT)} in {time.time() - started:.0f} s")
-    disagreements = [size for size, r in by_size.items() if not r["ingest"]["agree"]] + ([] if quirks[0] else ["quirks"])
+    print(f"\nwrote {args.results} in {time.time() - started:.0f} s")
+    disagreements = [size for size, r in by_size.items() if not r["ingest"]["agree"]]
+    disagreements += ["quirks"] if quirks and not quirks[0] else []
     if disagreements:
-        print(f"bench: the count tables disagree on {', '.join(disagreements)}; see {RESULTS.relative_to(ROOT)}",
-              file=sys.stderr)
+        print(f"bench: the count tables disagree on {', '.join(disagreements)}; see {args.results}", file=sys.stderr)
         return 2
     return 0
 
