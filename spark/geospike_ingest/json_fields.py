@@ -3,16 +3,15 @@
 The Swift scanner walks the bytes once and is lenient where a full JSON parser is not
 (skipped values are checked only for nesting, bare tokens starting with `-` or a digit
 count as numbers, bad escapes are kept). To be exact without being slow, a line goes
-first through Python's C JSON decoder; only when that refuses the line, or when the
-decoded values cannot tell what the Swift scanner would see (an array value on a line
-with a `\\u` escape), does the byte-by-byte port below decide. Both yield, per wanted field,
+first through Python's C JSON decoder; only when that refuses the line does the
+byte-by-byte port below decide. Both yield, per wanted field,
 the last value the line gave it, as `(kind, value)`:
 
 - `"string"`: the decoded text (lone surrogates become U+FFFD, as Swift's decoder does);
 - `"number"`: the raw token text (`1.50` stays `1.50`: timestamps are parsed from it);
 - `"literal"`: `true`, `false` or `null`;
-- `"array"`: the list of every string token inside it, keys of nested objects included
-  (what `JSONFieldScanner.contains` compares against; exact for words of letters).
+- `"array"`: the list of every string token inside it, decoded, keys of nested objects
+  included (what `JSONFieldScanner.contains` compares against; exact for words of letters).
 
 Nested objects and dotted keys are the same path: `{"destination": {"geo": {"country_iso_code": "SE"}}}`,
 `{"destination.geo": {"country_iso_code": "SE"}}` and `{"destination.geo.country_iso_code": "SE"}`.
@@ -82,11 +81,11 @@ class FieldScanner:
         if type(document) is not _Object:
             return None
         values = [None] * self.field_count
-        if not self._collect(document, "", values, "\\u" in text):
+        if not self._collect(document, "", values):
             return self._scan_bytes(line)
         return values
 
-    def _collect(self, pairs, prefix, values, has_unicode_escapes):
+    def _collect(self, pairs, prefix, values):
         relevant = self.relevant
         for key, value in pairs:
             path = prefix + key if prefix else key
@@ -95,7 +94,7 @@ class FieldScanner:
             kind = type(value)
             if kind is _Object:
                 if path in self.prefixes:
-                    if not self._collect(value, path + ".", values, has_unicode_escapes):
+                    if not self._collect(value, path + ".", values):
                         return False
                 continue
             field = self.field_of_path.get(path)
@@ -106,11 +105,6 @@ class FieldScanner:
             elif kind is _Number:
                 values[field] = (NUMBER, str(value))
             elif kind is list:
-                if has_unicode_escapes:
-                    # The Swift scanner compares array strings undecoded. The words it looks for
-                    # are letters, which a valid JSON string can only escape as \uXXXX: without
-                    # one on the line, decoded and raw comparisons agree; with one, the bytes decide.
-                    return False
                 values[field] = (ARRAY, list(_strings_in(value)))
             else:
                 values[field] = (LITERAL, "null" if value is None else ("true" if value else "false"))
@@ -267,7 +261,7 @@ class _ByteScan:
         return None
 
     def _array_strings(self, p, end):
-        """Every string token between `[` and `]`, raw (JSONFieldScanner.contains)."""
+        """Every string token between `[` and `]`, decoded (JSONFieldScanner.contains)."""
         strings = []
         b = self.b
         while p < end:
@@ -275,7 +269,7 @@ class _ByteScan:
                 close = self._string_end(p)
                 if close is None:
                     break
-                strings.append(b[p + 1:close - 1].decode("utf-8", "replace"))
+                strings.append(_unescape(b[p + 1:close - 1]))
                 p = close
             else:
                 p += 1

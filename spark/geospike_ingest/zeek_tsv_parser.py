@@ -68,7 +68,9 @@ class ZeekTSVParser:
 
     def _header(self, line):
         text = _text(line)
-        name_end = next((i for i, c in enumerate(text) if c in " \t"), -1)
+        # The name ends at a space, a tab or the log's own separator (`#fields|ts|…`).
+        ends = (" ", "\t", chr(self.separator))
+        name_end = next((i for i, c in enumerate(text) if c in ends), -1)
         if name_end < 0:
             return (METADATA,)
         name = text[:name_end]
