@@ -30,6 +30,10 @@ import Darwin
 /// down to α = 1e-20 and beyond (they tend to the Poisson prefix, see `logBetaPrefix`).
 /// A fixed switch at α = 1e-10 would jump by 1e-4 relative at μ = 1e6.
 ///
+/// Whole counts are first tried by summing the mass function (`CountTails+Series.swift`),
+/// which is exact to rounding and several times faster for the small counts the scorer
+/// mostly sees; the incomplete gamma and beta functions take the rest.
+///
 /// Accuracy: relative error ≤ 1e-10 for log values of size ≤ 230 and ≤ 1e-8 beyond, for
 /// means 1e-3…1e6, counts 0…1e7, dispersions 1e-6…1e2 (checked against mpmath tables in
 /// `Tests/NumericsTests`). Invalid parameters (negative or NaN mean, negative dispersion)
@@ -52,6 +56,7 @@ public enum CountTails {
         if k <= 0 { return 0 }
         if mean == 0 { return -.infinity }
         if k.isInfinite { return -.infinity }
+        if let tail = logSurvivalBySeries(atLeast: k, mean: mean, dispersion: 0) { return tail }
         return SpecialFunctions.logRegularizedGammaP(k, mean)
     }
 
@@ -83,9 +88,13 @@ public enum CountTails {
         if k <= 0 { return 0 }
         if mean == 0 { return -.infinity }
         if k.isInfinite { return -.infinity }
-        if k <= 32, let lower = negativeBinomialLowerSum(below: k, mean: mean, dispersion: dispersion) {
-            return log1p(-lower)
-        }
+        if let tail = logSurvivalBySeries(atLeast: k, mean: mean, dispersion: dispersion) { return tail }
+        return negativeBinomialLogSurvivalByBeta(atLeast: k, mean: mean, dispersion: dispersion)
+    }
+
+    /// log P(N ≥ k) = log I_{1−p}(k, r) for k ≥ 1, mean > 0: the general method, which the
+    /// series fast path must agree with.
+    static func negativeBinomialLogSurvivalByBeta(atLeast k: Double, mean: Double, dispersion: Double) -> Double {
         let (x, y, d) = betaArguments(k: k, mean: mean, dispersion: dispersion)
         let tail = BetaTail(x: x, y: y, a: k, b: 1 / dispersion, d: d)
         return tail.isUpper ? SpecialFunctions.log1mexp(tail.logValue) : tail.logValue
@@ -106,31 +115,6 @@ public enum CountTails {
         if mean == 0 { return -.infinity }
         let (x, y, d) = betaArguments(k: k, mean: mean, dispersion: dispersion)
         return SpecialFunctions.logBetaPrefix(a: k, b: 1 / dispersion, x: x, y: y, d: d) - log(k)
-    }
-
-    /// P(N < k) for whole k ≤ 32 by summing the mass function, when it is at most ½.
-    ///
-    /// ```
-    /// P(N = 0) = (1 + αμ)^(−1/α),   P(N = j + 1)/P(N = j) = μ·(1 + αj)/((j + 1)·(1 + αμ))
-    /// ```
-    /// The scorer's common case: small counts that are not far above their mean. The
-    /// terms are positive, so the sum is accurate; 1 − sum keeps its accuracy because the
-    /// sum is at most ½ (otherwise this returns nil and the incomplete beta takes over).
-    @inline(__always)
-    static func negativeBinomialLowerSum(below k: Double, mean: Double, dispersion: Double) -> Double? {
-        guard let count = Int(exactly: k) else { return nil }
-        let t = dispersion * mean
-        let scale = mean / (1 + t)
-        var term = 1.0
-        var sum = 1.0
-        var j = 0.0
-        for _ in 1..<count {
-            term *= scale * (1 + dispersion * j) / (j + 1)
-            sum += term
-            j += 1
-        }
-        let lower = exp(-log1p(t) / dispersion + log(sum))
-        return lower <= 0.5 ? lower : nil
     }
 
     /// The incomplete beta arguments of NB2, each to full relative accuracy.
