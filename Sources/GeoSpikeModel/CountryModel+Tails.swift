@@ -44,6 +44,44 @@ extension CountryModel {
         }
     }
 
+    /// Expected count, variance and log P(N ≥ actual) at a run of buckets: the scorer's
+    /// per-country kernel, the scalar functions above element by element, with the
+    /// dispersion worked out once rather than per bucket.
+    ///
+    /// A bucket with no events gets log P(N ≥ 0) = 0 without evaluating a tail. All buffers
+    /// have the same length.
+    public func scoreBuckets(
+        linearPredictors eta: UnsafeBufferPointer<Double>, actual: UnsafeBufferPointer<Double>,
+        expected: UnsafeMutableBufferPointer<Double>, variance: UnsafeMutableBufferPointer<Double>,
+        logUpperTail: UnsafeMutableBufferPointer<Double>
+    ) {
+        let n = eta.count
+        precondition(
+            actual.count == n && expected.count == n && variance.count == n && logUpperTail.count == n,
+            "scoreBuckets: buffer lengths differ")
+        switch family {
+        case .poisson, .negativeBinomial:
+            let alpha = predictiveDispersion
+            for i in 0..<n {
+                let mu = exp(eta[i])
+                expected[i] = mu
+                variance[i] = mu + alpha * mu * mu
+                let k = actual[i]
+                logUpperTail[i] =
+                    k <= 0 ? 0
+                    : alpha > 0
+                        ? CountTails.negativeBinomialLogSurvival(atLeast: k, mean: mu, dispersion: alpha)
+                        : CountTails.poissonLogSurvival(atLeast: k, mean: mu)
+            }
+        case .logNormal:
+            for i in 0..<n {
+                expected[i] = expectedCount(linearPredictor: eta[i])
+                variance[i] = self.variance(linearPredictor: eta[i])
+                logUpperTail[i] = self.logUpperTail(actual: actual[i], linearPredictor: eta[i])
+            }
+        }
+    }
+
     /// log P(N = k), for held-out likelihoods.
     public func logProbability(count: Double, linearPredictor eta: Double) -> Double {
         switch family {

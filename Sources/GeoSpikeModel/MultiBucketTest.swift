@@ -23,36 +23,49 @@ public enum MultiBucketTest {
     public static func logUpperTails(actual: [Double], expected: [Double], variance: [Double], window: Int)
         -> [Double]
     {
+        precondition(expected.count == actual.count && variance.count == actual.count)
+        return [Double](unsafeUninitializedCapacity: actual.count) { out, initialized in
+            actual.withUnsafeBufferPointer { actual in
+                expected.withUnsafeBufferPointer { expected in
+                    variance.withUnsafeBufferPointer { variance in
+                        logUpperTails(actual: actual, expected: expected, variance: variance, window: window, into: out)
+                    }
+                }
+            }
+            initialized = actual.count
+        }
+    }
+
+    /// The same into `out`, without allocating: the scorer runs it on every country's column.
+    public static func logUpperTails(
+        actual: UnsafeBufferPointer<Double>, expected: UnsafeBufferPointer<Double>,
+        variance: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>
+    ) {
         let n = actual.count
-        precondition(expected.count == n && variance.count == n && window >= 1)
-        var capped = [Double](repeating: 0, count: n)
-        for k in 0..<n { capped[k] = min(actual[k], expected[k] + capDeviations * variance[k].squareRoot()) }
-        var sums = [Double](repeating: 0, count: n)
-        var means = [Double](repeating: 1, count: n)
-        var dispersions = [Double](repeating: 0, count: n)
-        var tested = [Bool](repeating: false, count: n)
+        precondition(expected.count == n && variance.count == n && out.count == n && window >= 1)
+        @inline(__always) func capped(_ k: Int) -> Double {
+            min(actual[k], expected[k] + capDeviations * variance[k].squareRoot())
+        }
         var cappedSum = 0.0
         var meanSum = 0.0
         var varianceSum = 0.0
         for i in 0..<n {
-            cappedSum += capped[i]
+            let own = capped(i)
+            cappedSum += own
             meanSum += expected[i]
             varianceSum += variance[i]
             if i >= window {
-                cappedSum -= capped[i - window]
+                cappedSum -= capped(i - window)
                 meanSum -= expected[i - window]
                 varianceSum -= variance[i - window]
             }
+            out[i] = 0
             guard actual[i] > expected[i] + variance[i].squareRoot(), meanSum > 0 else { continue }
-            tested[i] = true
-            sums[i] = (cappedSum - capped[i] + actual[i]).rounded()
-            means[i] = meanSum
+            let sum = (cappedSum - own + actual[i]).rounded()
             let excess = varianceSum - meanSum
-            dispersions[i] = excess > 1e-9 * meanSum ? excess / (meanSum * meanSum) : 0
+            let dispersion = excess > 1e-9 * meanSum ? excess / (meanSum * meanSum) : 0
+            out[i] = CountTails.negativeBinomialLogSurvival(atLeast: sum, mean: meanSum, dispersion: dispersion)
         }
-        var result = CountTails.negativeBinomialLogSurvival(atLeast: sums, means: means, dispersions: dispersions)
-        for i in 0..<n where !tested[i] { result[i] = 0 }
-        return result
     }
 
     /// The multi-bucket test for a country never seen in training: how unlikely it is that
@@ -64,16 +77,29 @@ public enum MultiBucketTest {
     /// P(X ≥ m) = I_π(m, w − m + 1),   X ~ Binomial(w, π)
     /// ```
     public static func logOccupancyTails(actual: [Double], nonZeroProbability pi: Double, window: Int) -> [Double] {
-        var result = [Double](repeating: 0, count: actual.count)
+        [Double](unsafeUninitializedCapacity: actual.count) { out, initialized in
+            actual.withUnsafeBufferPointer {
+                logOccupancyTails(actual: $0, nonZeroProbability: pi, window: window, into: out)
+            }
+            initialized = actual.count
+        }
+    }
+
+    /// The same into `out`, without allocating.
+    public static func logOccupancyTails(
+        actual: UnsafeBufferPointer<Double>, nonZeroProbability pi: Double, window: Int,
+        into out: UnsafeMutableBufferPointer<Double>
+    ) {
+        precondition(out.count == actual.count)
         var occupied = 0
         for i in actual.indices {
             occupied += actual[i] > 0 ? 1 : 0
             if i >= window { occupied -= actual[i - window] > 0 ? 1 : 0 }
+            out[i] = 0
             guard actual[i] > 0 else { continue }
             let w = Double(min(i + 1, window))
             let m = Double(occupied)
-            result[i] = SpecialFunctions.logRegularizedBeta(pi, a: m, b: w - m + 1)
+            out[i] = SpecialFunctions.logRegularizedBeta(pi, a: m, b: w - m + 1)
         }
-        return result
     }
 }
