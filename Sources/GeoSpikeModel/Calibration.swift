@@ -72,30 +72,40 @@ public struct Calibration: Codable, Equatable, Sendable {
     }
 
     /// The correction as a ready-to-evaluate curve: build it once, evaluate it per cell
-    /// (the scorer evaluates it for every country-bucket with traffic).
+    /// (the scorer evaluates it twice for every country-bucket with traffic).
     public struct Curve: Sendable {
-        let points: [(nominal: Double, calibrated: Double)]
+        /// Trusted levels, log10, ascending, and the log10 correction at each.
+        let nominal: [Double]
+        let correction: [Double]
 
-        public init(_ calibration: Calibration) { points = calibration.anchors }
+        public init(_ calibration: Calibration) {
+            let points = calibration.anchors
+            nominal = points.map(\.nominal)
+            correction = points.map { $0.calibrated - $0.nominal }
+        }
 
         public func calibratedLogProbability(_ logProbability: Double) -> Double {
-            guard let first = points.first, let last = points.last else { return logProbability }
-            let x = logProbability / log(10)
-            let y: Double
-            if x <= first.nominal {
-                // Beyond the smallest trusted level, keep its ratio.
-                y = x + (first.calibrated - first.nominal)
-            } else if x >= last.nominal {
-                y = x + (last.calibrated - last.nominal)
-            } else {
-                var k = 0
-                while points[k + 1].nominal < x { k += 1 }
-                let a = points[k]
-                let b = points[k + 1]
-                let t = (x - a.nominal) / (b.nominal - a.nominal)
-                y = x + (1 - t) * (a.calibrated - a.nominal) + t * (b.calibrated - b.nominal)
+            nominal.withUnsafeBufferPointer { nominal in
+                correction.withUnsafeBufferPointer { correction in
+                    let n = nominal.count
+                    guard n > 0 else { return logProbability }
+                    let x = logProbability / log(10)
+                    let y: Double
+                    if x >= nominal[n - 1] {
+                        // Most cells: p above the largest level (10^-1), or no test at all (p = 1).
+                        y = x + correction[n - 1]
+                    } else if x <= nominal[0] {
+                        // Beyond the smallest trusted level, keep its ratio.
+                        y = x + correction[0]
+                    } else {
+                        var k = 0
+                        while nominal[k + 1] < x { k += 1 }
+                        let t = (x - nominal[k]) / (nominal[k + 1] - nominal[k])
+                        y = x + (1 - t) * correction[k] + t * correction[k + 1]
+                    }
+                    return min(0, y * log(10))
+                }
             }
-            return min(0, y * log(10))
         }
     }
 }

@@ -48,22 +48,21 @@ extension CountryModel {
     /// per-country kernel, the scalar functions above element by element, with the
     /// dispersion worked out once rather than per bucket.
     ///
-    /// A bucket with no events gets log P(N ≥ 0) = 0 without evaluating a tail. All buffers
-    /// have the same length.
+    /// `expected` holds the linear predictors x·β on entry and the expected counts on
+    /// return, so a batch needs no separate array of them. A bucket with no events gets
+    /// log P(N ≥ 0) = 0 without evaluating a tail. All buffers have the same length.
     public func scoreBuckets(
-        linearPredictors eta: UnsafeBufferPointer<Double>, actual: UnsafeBufferPointer<Double>,
-        expected: UnsafeMutableBufferPointer<Double>, variance: UnsafeMutableBufferPointer<Double>,
-        logUpperTail: UnsafeMutableBufferPointer<Double>
+        actual: UnsafeBufferPointer<Double>, expected: UnsafeMutableBufferPointer<Double>,
+        variance: UnsafeMutableBufferPointer<Double>, logUpperTail: UnsafeMutableBufferPointer<Double>
     ) {
-        let n = eta.count
+        let n = actual.count
         precondition(
-            actual.count == n && expected.count == n && variance.count == n && logUpperTail.count == n,
-            "scoreBuckets: buffer lengths differ")
+            expected.count == n && variance.count == n && logUpperTail.count == n, "scoreBuckets: buffer lengths differ")
         switch family {
         case .poisson, .negativeBinomial:
             let alpha = predictiveDispersion
             for i in 0..<n {
-                let mu = exp(eta[i])
+                let mu = exp(expected[i])
                 expected[i] = mu
                 variance[i] = mu + alpha * mu * mu
                 let k = actual[i]
@@ -75,9 +74,10 @@ extension CountryModel {
             }
         case .logNormal:
             for i in 0..<n {
-                expected[i] = expectedCount(linearPredictor: eta[i])
-                variance[i] = self.variance(linearPredictor: eta[i])
-                logUpperTail[i] = self.logUpperTail(actual: actual[i], linearPredictor: eta[i])
+                let eta = expected[i]
+                expected[i] = expectedCount(linearPredictor: eta)
+                variance[i] = self.variance(linearPredictor: eta)
+                logUpperTail[i] = self.logUpperTail(actual: actual[i], linearPredictor: eta)
             }
         }
     }

@@ -43,8 +43,10 @@ public enum MultiBucketTest {
     ) {
         let n = actual.count
         precondition(expected.count == n && variance.count == n && out.count == n && window >= 1)
+        // A bucket without events adds 0 to the capped sum and is not tested, whatever its
+        // expected count: no square root for it (most buckets of most countries).
         @inline(__always) func capped(_ k: Int) -> Double {
-            min(actual[k], expected[k] + capDeviations * variance[k].squareRoot())
+            actual[k] > 0 ? min(actual[k], expected[k] + capDeviations * variance[k].squareRoot()) : 0
         }
         var cappedSum = 0.0
         var meanSum = 0.0
@@ -60,7 +62,7 @@ public enum MultiBucketTest {
                 varianceSum -= variance[i - window]
             }
             out[i] = 0
-            guard actual[i] > expected[i] + variance[i].squareRoot(), meanSum > 0 else { continue }
+            guard actual[i] > 0, actual[i] > expected[i] + variance[i].squareRoot(), meanSum > 0 else { continue }
             let sum = (cappedSum - own + actual[i]).rounded()
             let excess = varianceSum - meanSum
             let dispersion = excess > 1e-9 * meanSum ? excess / (meanSum * meanSum) : 0

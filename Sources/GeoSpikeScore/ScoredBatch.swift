@@ -23,6 +23,11 @@ public struct ScoredBatch: Sendable {
     /// Per bucket: not complete when scored.
     public var interim: [Bool]
 
+    /// No buckets, no countries.
+    public static let empty = ScoredBatch(
+        bucketStarts: [], countries: [], firstSeenStart: 0, actual: [], typical: [], logSingle: [], logMulti: [],
+        logProbability: [], recordScore: [], alert: [], interim: [])
+
     public var bucketCount: Int { bucketStarts.count }
     public var countryCount: Int { countries.count }
 

@@ -3,31 +3,48 @@ import GeoSpikeModel
 import GeoSpikeNumerics
 
 extension Scorer {
-    /// x·β of every model country at every bucket, column-major (bucket + country · buckets):
-    /// the log mean for Poisson and NB, the mean of log(count + 1) for log-normal.
+    /// x·β of every model country at every bucket of a batch: the log mean for Poisson and
+    /// NB, the mean of log(count + 1) for log-normal.
     ///
-    /// Three facts about the design keep this cheap for long batches:
-    /// - a design row depends only on the bucket's local weekday and slot, so buckets at
-    ///   the same position of the local week share a row (a 28-day batch has 672 rows for
-    ///   2688 buckets). Finding the position needs the UTC offset, which is asked of the
-    ///   time zone once per stretch between offset transitions, not once per bucket;
-    /// - the rows themselves come from the model's `designRows`, a few at a time, so they
-    ///   are exactly the rows the trainer fitted;
-    /// - beyond the smooth columns (intercept, harmonics, weekdays) a row is an indicator
-    ///   of its slot: the smooth part goes through one `gemm`, the few non-zero slot
-    ///   entries are added coefficient by coefficient.
-    func linearPredictors(bucketStarts starts: [Int64]) -> [Double] {
-        let nb = starts.count
+    /// Stored once per distinct design row, because a row depends only on the bucket's
+    /// local weekday and slot: a 28-day batch has 672 distinct rows for 2688 buckets.
+    struct LinearPredictors {
+        /// For each bucket, its distinct row.
+        let rowOf: [Int]
+        let rows: Int
+        /// rows × model countries, column-major.
+        let values: [Double]
+
+        /// Country `j`'s predictors at every bucket, into `column`.
+        func fill(country j: Int, into column: UnsafeMutableBufferPointer<Double>) {
+            precondition(column.count == rowOf.count, "LinearPredictors.fill: \(column.count) buckets, not \(rowOf.count)")
+            values.withUnsafeBufferPointer { values in
+                rowOf.withUnsafeBufferPointer { rowOf in
+                    let base = j * rows
+                    for b in 0..<rowOf.count { column[b] = values[base + rowOf[b]] }
+                }
+            }
+        }
+    }
+
+    /// The linear predictors of a batch.
+    ///
+    /// Finding a bucket's position in the local week needs the UTC offset, which is asked
+    /// of the time zone once per stretch between offset transitions, not once per bucket
+    /// (a time-zone lookup costs more than scoring a country-bucket). The distinct rows
+    /// come from the model's `designRows`, a few at a time, so they are exactly the rows
+    /// the trainer fitted. Beyond the smooth columns (intercept, harmonics, weekdays) a row
+    /// is an indicator of its slot: the smooth parts go through one `gemm`, the few
+    /// non-zero slot entries add their coefficients directly.
+    func linearPredictors(bucketStarts starts: [Int64]) -> LinearPredictors {
         let (rowOf, representatives) = weekPositions(bucketStarts: starts)
         let rows = representatives.count
         let columns = model.coefficients.rows
         let smooth = smoothCoefficients.rows
         let countries = model.countries.count
 
-        // The distinct rows: smooth parts as a matrix, slot parts as (column, value) lists.
         var smoothRows = Matrix(rows: rows, columns: smooth)
-        var slotStart = [Int](repeating: 0, count: rows + 1)
-        var slotEntries: [(column: Int, value: Double)] = []
+        var slotEntries: [(row: Int, column: Int, value: Double)] = []
         let chunk = 32
         for first in stride(from: 0, to: rows, by: chunk) {
             let last = min(rows, first + chunk)
@@ -35,29 +52,19 @@ extension Scorer {
             for r in first..<last {
                 for c in 0..<smooth { smoothRows[r, c] = design[r - first, c] }
                 for c in smooth..<columns where design[r - first, c] != 0 {
-                    slotEntries.append((c, design[r - first, c]))
-                }
-                slotStart[r + 1] = slotEntries.count
-            }
-        }
-        let smoothEta = BLAS.multiply(smoothRows, smoothCoefficients)
-        return [Double](unsafeUninitializedCapacity: nb * countries) { eta, initialized in
-            smoothEta.values.withUnsafeBufferPointer { smoothEta in
-                model.coefficients.values.withUnsafeBufferPointer { beta in
-                    for j in 0..<countries {
-                        for b in 0..<nb {
-                            let r = rowOf[b]
-                            var value = smoothEta[r + j * rows]
-                            for entry in slotEntries[slotStart[r]..<slotStart[r + 1]] {
-                                value += entry.value * beta[entry.column + j * columns]
-                            }
-                            eta[b + j * nb] = value
-                        }
-                    }
+                    slotEntries.append((r, c, design[r - first, c]))
                 }
             }
-            initialized = nb * countries
         }
+        var values = BLAS.multiply(smoothRows, smoothCoefficients).values
+        model.coefficients.values.withUnsafeBufferPointer { beta in
+            for j in 0..<countries {
+                for entry in slotEntries {
+                    values[entry.row + j * rows] += entry.value * beta[entry.column + j * columns]
+                }
+            }
+        }
+        return LinearPredictors(rowOf: rowOf, rows: rows, values: values)
     }
 
     /// For each bucket, the index of its position in the local week among the batch's

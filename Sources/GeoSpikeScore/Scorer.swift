@@ -19,7 +19,7 @@ public struct Scorer: Sendable {
     let multiBucketCurve: Calibration.Curve
     /// The model's countries in column order.
     let knownCountries: [CountryCode]
-    /// Column of each model country by its packed code, −1 for none: a batch looks up
+    /// Column of each model country by `letterPairIndex`, −1 for none: a batch looks up
     /// every cell's country, and this is cheaper than hashing.
     let knownColumnByCode: [Int32]
     /// The coefficients of the design's smooth columns (the rows of `model.coefficients`
@@ -32,9 +32,17 @@ public struct Scorer: Sendable {
         clock = try LocalClock(identifier: model.metadata.timeZone)
         singleBucketCurve = Calibration.Curve(model.calibration)
         multiBucketCurve = Calibration.Curve(model.multiBucketCalibration)
-        knownCountries = model.countries.compactMap(\.countryCode)
-        var columns = [Int32](repeating: -1, count: Int(UInt16.max) + 1)
-        for (j, country) in knownCountries.enumerated() { columns[Int(country.packed)] = Int32(j) }
+        knownCountries = try model.countries.map { country in
+            guard let code = country.countryCode else {
+                throw GeoSpikeError(
+                    .badData, "the model's country '\(country.country)' is not a two-letter code; retrain the model")
+            }
+            return code
+        }
+        var columns = [Int32](repeating: -1, count: 26 * 26)
+        for (j, country) in knownCountries.enumerated() {
+            if let slot = Self.letterPairIndex(country) { columns[slot] = Int32(j) }
+        }
         knownColumnByCode = columns
         let smooth = min(model.design.smoothColumnCount, model.coefficients.rows)
         var coefficients = Matrix(rows: smooth, columns: model.coefficients.columns)
@@ -47,12 +55,35 @@ public struct Scorer: Sendable {
     /// The column of a model country, nil for a country the model does not know.
     @inline(__always)
     func knownColumn(_ country: CountryCode) -> Int? {
-        let j = knownColumnByCode[Int(country.packed)]
+        guard let slot = Self.letterPairIndex(country) else { return nil }
+        let j = knownColumnByCode[slot]
         return j < 0 ? nil : Int(j)
+    }
+
+    /// AA…ZZ as 0…675; nil for a code that is not two upper-case letters, which no model
+    /// country is (`CountryCode` upper-cases what it parses).
+    @inline(__always)
+    static func letterPairIndex(_ country: CountryCode) -> Int? {
+        let first = Int(country.packed >> 8) - 65
+        let second = Int(country.packed & 0xFF) - 65
+        guard (0..<26).contains(first), (0..<26).contains(second) else { return nil }
+        return first * 26 + second
     }
 
     /// Scores every (bucket, country) from the first to the last bucket of `table`.
     public func score(_ table: CountTable, options: ScoreOptions = ScoreOptions()) throws -> ScoredBatch {
+        var batch = ScoredBatch.empty
+        try score(table, options: options, into: &batch)
+        return batch
+    }
+
+    /// Scores `table` into `batch`, replacing its contents and reusing its arrays' storage.
+    ///
+    /// For callers that score batch after batch (backtests, injected spikes, a scorer that
+    /// stays up): a batch's per-cell arrays are megabytes, and fresh memory costs a page
+    /// fault per 4 KB on first touch, which on a virtual machine can cost more than the
+    /// scoring itself. The result is the same as `score(_:options:)`'s.
+    public func score(_ table: CountTable, options: ScoreOptions = ScoreOptions(), into batch: inout ScoredBatch) throws {
         guard table.bucketSpan == model.bucketSpan else {
             throw GeoSpikeError(
                 .usage,
@@ -60,77 +91,51 @@ public struct Scorer: Sendable {
         }
         let span = model.metadata.bucketSpanSeconds
         guard let range = table.bucketRange else {
-            return ScoredBatch(
-                bucketStarts: [], countries: [], firstSeenStart: 0, actual: [], typical: [], logSingle: [],
-                logMulti: [], logProbability: [], recordScore: [], alert: [], interim: [])
+            batch = .empty
+            return
         }
         let starts = Array(stride(from: range.lowerBound, through: range.upperBound, by: Int(span)))
         let nb = starts.count
-        let (countries, actual) = countsByColumn(table, firstBucket: range.lowerBound, buckets: nb)
+        var cells = CellArrays(reusing: &batch)
+        let countries = countsByColumn(table, firstBucket: range.lowerBound, buckets: nb, into: &cells.actual)
         let firstSeenStart = knownCountries.count
-        let cells = nb * countries.count
-
-        var typical = [Double](repeating: 0, count: cells)
-        var variance = [Double](repeating: 0, count: cells)
-        var logSingle = [Double](repeating: 0, count: cells)
-        var logMulti = [Double](repeating: 0, count: cells)
-        let eta = linearPredictors(bucketStarts: starts)
-        actual.withUnsafeBufferPointer { actual in
-            typical.withUnsafeMutableBufferPointer { typical in
-                variance.withUnsafeMutableBufferPointer { variance in
-                    logSingle.withUnsafeMutableBufferPointer { logSingle in
-                        logMulti.withUnsafeMutableBufferPointer { logMulti in
-                            eta.withUnsafeBufferPointer { eta in
-                                let buffers = ColumnBuffers(
-                                    buckets: nb, actual: actual, typical: typical, variance: variance,
-                                    logSingle: logSingle, logMulti: logMulti)
-                                for j in 0..<firstSeenStart {
-                                    scoreKnownCountry(j, eta: UnsafeBufferPointer(rebasing: eta[buffers.column(j)]), buffers)
-                                }
-                                for j in firstSeenStart..<countries.count { scoreFirstSeenCountry(j, buffers) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
         let until = options.until ?? table.lastEventTime ?? Double(range.upperBound + span)
         let interim = starts.map { Double($0 + span) > until }
-        let logPerDay = log(model.countryBucketsPerDay)
-        var logProbability = [Double](repeating: 0, count: cells)
-        var recordScore = [Double](repeating: 0, count: cells)
-        for i in 0..<cells where actual[i] > 0 {
-            let calibrated = min(
-                singleBucketCurve.calibratedLogProbability(logSingle[i]),
-                multiBucketCurve.calibratedLogProbability(logMulti[i]))
-            logProbability[i] = calibrated
-            recordScore[i] = AnomalyScale.recordScore(logExpectedPerDay: logPerDay + calibrated)
-        }
-        var alert = [Bool](repeating: false, count: cells)
-        for j in 0..<countries.count {
-            for b in 0..<nb where !interim[b] {
-                let i = b + j * nb
-                alert[i] = actual[i] > 0 && recordScore[i] >= options.threshold
+        let predictors = linearPredictors(bucketStarts: starts)
+
+        // Country by country, every step on one column while it is in cache.
+        cells.reset(cells: nb * countries.count, buckets: nb)
+        cells.withColumns(buckets: nb) { columns in
+            interim.withUnsafeBufferPointer { interim in
+                for j in 0..<countries.count {
+                    if j < firstSeenStart {
+                        // The linear predictors go where the expected counts will be.
+                        predictors.fill(country: j, into: columns.typical(j))
+                        scoreKnownCountry(j, columns)
+                    } else {
+                        scoreFirstSeenCountry(j, columns)
+                    }
+                    judge(j, columns, interim: interim, threshold: options.threshold)
+                }
             }
         }
         if let q = options.falseDiscoveryRate {
             FalseDiscoveryRate.restrict(
-                &alert, logProbability: logProbability, buckets: nb, countries: countries.count, rate: q)
+                &cells.alert, logProbability: cells.logProbability, buckets: nb, countries: countries.count, rate: q)
         }
-        return ScoredBatch(
-            bucketStarts: starts, countries: countries, firstSeenStart: firstSeenStart, actual: actual,
-            typical: typical, logSingle: logSingle, logMulti: logMulti, logProbability: logProbability,
-            recordScore: recordScore, alert: alert, interim: interim)
+        batch = ScoredBatch(
+            bucketStarts: starts, countries: countries, firstSeenStart: firstSeenStart, actual: cells.actual,
+            typical: cells.typical, logSingle: cells.logSingle, logMulti: cells.logMulti,
+            logProbability: cells.logProbability, recordScore: cells.recordScore, alert: cells.alert, interim: interim)
     }
 
-    /// The batch's countries (the model's, then those first seen here, sorted) and its
-    /// counts, column-major over them.
-    func countsByColumn(_ table: CountTable, firstBucket: Int64, buckets nb: Int)
-        -> (countries: [CountryCode], actual: [Double])
+    /// The batch's countries (the model's, then those first seen here, sorted); their
+    /// counts, column-major, into `actual` (replacing what it held).
+    func countsByColumn(_ table: CountTable, firstBucket: Int64, buckets nb: Int, into actual: inout [Double])
+        -> [CountryCode]
     {
         let span = model.metadata.bucketSpanSeconds
-        var actual = [Double](repeating: 0, count: nb * knownCountries.count)
+        CellArrays.zero(&actual, count: nb * knownCountries.count)
         var firstSeenCells: [(bucket: Int, country: CountryCode, count: Int)] = []
         for (key, count) in table.counts {
             let b = Int((key.bucketStart - firstBucket) / span)
@@ -140,58 +145,62 @@ public struct Scorer: Sendable {
                 firstSeenCells.append((b, key.country, count))
             }
         }
-        guard !firstSeenCells.isEmpty else { return (knownCountries, actual) }
+        guard !firstSeenCells.isEmpty else { return knownCountries }
         let firstSeen = Set(firstSeenCells.map(\.country)).sorted()
         var column: [CountryCode: Int] = [:]
         for (offset, country) in firstSeen.enumerated() { column[country] = knownCountries.count + offset }
-        actual += [Double](repeating: 0, count: nb * firstSeen.count)
+        actual += repeatElement(0, count: nb * firstSeen.count)
         for cell in firstSeenCells {
             guard let j = column[cell.country] else { continue }
             actual[cell.bucket + j * nb] += Double(cell.count)
         }
-        return (knownCountries + firstSeen, actual)
+        return knownCountries + firstSeen
     }
 
-    /// Column `j` of every per-cell array of a batch being scored.
-    struct ColumnBuffers {
-        let buckets: Int
-        let actual: UnsafeBufferPointer<Double>
-        let typical: UnsafeMutableBufferPointer<Double>
-        let variance: UnsafeMutableBufferPointer<Double>
-        let logSingle: UnsafeMutableBufferPointer<Double>
-        let logMulti: UnsafeMutableBufferPointer<Double>
-
-        func column(_ j: Int) -> Range<Int> { (j * buckets)..<((j + 1) * buckets) }
-    }
-
-    /// A model country: expected counts, variances, single-bucket tails, then the
-    /// multi-bucket window sums.
-    func scoreKnownCountry(_ j: Int, eta: UnsafeBufferPointer<Double>, _ buffers: ColumnBuffers) {
-        let column = buffers.column(j)
-        let actual = UnsafeBufferPointer(rebasing: buffers.actual[column])
-        let typical = UnsafeMutableBufferPointer(rebasing: buffers.typical[column])
-        let variance = UnsafeMutableBufferPointer(rebasing: buffers.variance[column])
+    /// A model country, whose column of `typical` holds its linear predictors: expected
+    /// counts, variances, single-bucket tails, then the multi-bucket window sums.
+    func scoreKnownCountry(_ j: Int, _ columns: CellColumns) {
+        let actual = columns.actual(j)
+        let typical = columns.typical(j)
         model.countries[j].scoreBuckets(
-            linearPredictors: eta, actual: actual, expected: typical, variance: variance,
-            logUpperTail: UnsafeMutableBufferPointer(rebasing: buffers.logSingle[column]))
+            actual: actual, expected: typical, variance: columns.variance, logUpperTail: columns.logSingle(j))
         MultiBucketTest.logUpperTails(
-            actual: actual, expected: UnsafeBufferPointer(typical), variance: UnsafeBufferPointer(variance),
-            window: model.metadata.options.multiBucketWindow,
-            into: UnsafeMutableBufferPointer(rebasing: buffers.logMulti[column]))
+            actual: actual, expected: UnsafeBufferPointer(typical), variance: UnsafeBufferPointer(columns.variance),
+            window: model.metadata.options.multiBucketWindow, into: columns.logMulti(j))
     }
 
     /// A country not in the model: the new-country prior, and the window's occupancy.
-    func scoreFirstSeenCountry(_ j: Int, _ buffers: ColumnBuffers) {
+    func scoreFirstSeenCountry(_ j: Int, _ columns: CellColumns) {
         let prior = model.newCountryPrior
-        for i in buffers.column(j) {
-            buffers.typical[i] = prior.expectedCount
-            buffers.variance[i] = prior.variance
-            buffers.logSingle[i] = prior.logUpperTail(actual: buffers.actual[i])
+        let actual = columns.actual(j)
+        let typical = columns.typical(j)
+        let logSingle = columns.logSingle(j)
+        for b in 0..<columns.buckets {
+            typical[b] = prior.expectedCount
+            logSingle[b] = prior.logUpperTail(actual: actual[b])
         }
-        let column = buffers.column(j)
         MultiBucketTest.logOccupancyTails(
-            actual: UnsafeBufferPointer(rebasing: buffers.actual[column]), nonZeroProbability: prior.nonZeroProbability,
-            window: model.metadata.options.multiBucketWindow,
-            into: UnsafeMutableBufferPointer(rebasing: buffers.logMulti[column]))
+            actual: actual, nonZeroProbability: prior.nonZeroProbability,
+            window: model.metadata.options.multiBucketWindow, into: columns.logMulti(j))
+    }
+
+    /// Calibrated probability, record score and alert of every cell of column `j` with
+    /// traffic (a zero count cannot be a spike: its cells stay 0 and false).
+    func judge(_ j: Int, _ columns: CellColumns, interim: UnsafeBufferPointer<Bool>, threshold: Double) {
+        let logPerDay = log(model.countryBucketsPerDay)
+        let actual = columns.actual(j)
+        let logSingle = columns.logSingle(j)
+        let logMulti = columns.logMulti(j)
+        let logProbability = columns.logProbability(j)
+        let recordScore = columns.recordScore(j)
+        let alert = columns.alert(j)
+        for b in 0..<columns.buckets where actual[b] > 0 {
+            let calibrated = min(
+                singleBucketCurve.calibratedLogProbability(logSingle[b]),
+                multiBucketCurve.calibratedLogProbability(logMulti[b]))
+            logProbability[b] = calibrated
+            recordScore[b] = AnomalyScale.recordScore(logExpectedPerDay: logPerDay + calibrated)
+            alert[b] = !interim[b] && recordScore[b] >= threshold
+        }
     }
 }

@@ -37,7 +37,14 @@ struct ScorerKernelTests {
         model.metadata.timeZone = timeZone
         let scorer = try Scorer(model: model, modelID: "kernel-test")
         let starts = Self.yearOfStarts
-        let fast = scorer.linearPredictors(bucketStarts: starts)
+        let predictors = scorer.linearPredictors(bucketStarts: starts)
+        var fast = [Double](repeating: .nan, count: starts.count * model.countries.count)
+        fast.withUnsafeMutableBufferPointer { fast in
+            for j in model.countries.indices {
+                predictors.fill(country: j, into: .init(rebasing: fast[(j * starts.count)..<((j + 1) * starts.count)]))
+            }
+        }
+        #expect(predictors.rows == 7 * 96, "a year has every position of the week, and no more")
         let reference = BLAS.multiply(
             model.designRows(for: starts, clock: try LocalClock(identifier: timeZone)), model.coefficients)
         #expect(fast.count == reference.values.count)

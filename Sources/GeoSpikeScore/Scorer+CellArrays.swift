@@ -1,0 +1,108 @@
+extension Scorer {
+    /// The per-cell arrays a batch's scoring fills (column-major: bucket + country ·
+    /// buckets), and room for one country's variances, which only its own multi-bucket
+    /// test reads.
+    struct CellArrays {
+        var actual: [Double]
+        var typical: [Double]
+        var logSingle: [Double]
+        var logMulti: [Double]
+        var logProbability: [Double]
+        var recordScore: [Double]
+        var alert: [Bool]
+        var variance: [Double]
+
+        /// Takes over `batch`'s arrays (leaving it empty), so that their storage is
+        /// reused when nothing else holds it.
+        init(reusing batch: inout ScoredBatch) {
+            // Each array is moved out and its place in the batch emptied, so it is unique here.
+            actual = batch.actual
+            batch.actual = []
+            typical = batch.typical
+            batch.typical = []
+            logSingle = batch.logSingle
+            batch.logSingle = []
+            logMulti = batch.logMulti
+            batch.logMulti = []
+            logProbability = batch.logProbability
+            batch.logProbability = []
+            recordScore = batch.recordScore
+            batch.recordScore = []
+            alert = batch.alert
+            batch.alert = []
+            variance = []
+        }
+
+        /// Every array zeroed to its length (`actual` is filled by the caller first).
+        mutating func reset(cells: Int, buckets: Int) {
+            precondition(actual.count == cells, "CellArrays.reset: \(actual.count) counts for \(cells) cells")
+            Self.zero(&typical, count: cells)
+            Self.zero(&logSingle, count: cells)
+            Self.zero(&logMulti, count: cells)
+            Self.zero(&logProbability, count: cells)
+            Self.zero(&recordScore, count: cells)
+            Self.zero(&alert, count: cells)
+            Self.zero(&variance, count: buckets)
+        }
+
+        /// `count` zeros (or falses) in `array`'s own storage when it has room.
+        static func zero<Element: ExpressibleByIntegerLiteral>(_ array: inout [Element], count: Int) {
+            array.removeAll(keepingCapacity: true)
+            array.append(contentsOf: repeatElement(0, count: count))
+        }
+
+        static func zero(_ array: inout [Bool], count: Int) {
+            array.removeAll(keepingCapacity: true)
+            array.append(contentsOf: repeatElement(false, count: count))
+        }
+
+        /// Calls `body` with every array's buffer and the batch's counts, column by column.
+        mutating func withColumns<R>(buckets: Int, _ body: (CellColumns) -> R) -> R {
+            actual.withUnsafeBufferPointer { actual in
+                typical.withUnsafeMutableBufferPointer { typical in
+                    logSingle.withUnsafeMutableBufferPointer { logSingle in
+                        logMulti.withUnsafeMutableBufferPointer { logMulti in
+                            logProbability.withUnsafeMutableBufferPointer { logProbability in
+                                recordScore.withUnsafeMutableBufferPointer { recordScore in
+                                    alert.withUnsafeMutableBufferPointer { alert in
+                                        variance.withUnsafeMutableBufferPointer { variance in
+                                            body(
+                                                CellColumns(
+                                                    buckets: buckets, allActual: actual, allTypical: typical,
+                                                    allLogSingle: logSingle, allLogMulti: logMulti,
+                                                    allLogProbability: logProbability, allRecordScore: recordScore,
+                                                    allAlert: alert, variance: variance))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Country `j`'s column of each per-cell array, valid inside `CellArrays.withColumns`.
+    struct CellColumns {
+        let buckets: Int
+        let allActual: UnsafeBufferPointer<Double>
+        let allTypical: UnsafeMutableBufferPointer<Double>
+        let allLogSingle: UnsafeMutableBufferPointer<Double>
+        let allLogMulti: UnsafeMutableBufferPointer<Double>
+        let allLogProbability: UnsafeMutableBufferPointer<Double>
+        let allRecordScore: UnsafeMutableBufferPointer<Double>
+        let allAlert: UnsafeMutableBufferPointer<Bool>
+        /// One column's variances, reused by every country.
+        let variance: UnsafeMutableBufferPointer<Double>
+
+        func range(_ j: Int) -> Range<Int> { (j * buckets)..<((j + 1) * buckets) }
+        func actual(_ j: Int) -> UnsafeBufferPointer<Double> { UnsafeBufferPointer(rebasing: allActual[range(j)]) }
+        func typical(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allTypical[range(j)]) }
+        func logSingle(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allLogSingle[range(j)]) }
+        func logMulti(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allLogMulti[range(j)]) }
+        func logProbability(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allLogProbability[range(j)]) }
+        func recordScore(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allRecordScore[range(j)]) }
+        func alert(_ j: Int) -> UnsafeMutableBufferPointer<Bool> { .init(rebasing: allAlert[range(j)]) }
+    }
+}
