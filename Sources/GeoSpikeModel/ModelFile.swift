@@ -59,10 +59,18 @@ public enum ModelFile {
 
     /// Parses and verifies a model file's bytes; `name` is used in error messages.
     public static func decode(_ bytes: [UInt8], name: String) throws -> TrainedModel {
+        try bytes.withUnsafeBytes { try decode($0, name: name) }
+    }
+
+    /// The same on bytes in place (a mapped or read file), without copying them.
+    ///
+    /// The scorer decodes a model in every run, so the checksum and the coefficient block
+    /// are read straight from the buffer; only the JSON header goes through Foundation.
+    static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> TrainedModel {
         func damaged(_ what: String) -> GeoSpikeError {
             GeoSpikeError(.badData, "\(name): \(what); retrain with geospike-train or restore the file")
         }
-        guard bytes.count >= 8, Array(bytes[0..<8]) == magic else {
+        guard bytes.count >= 8, bytes.prefix(8).elementsEqual(magic) else {
             throw GeoSpikeError(.badData, "\(name): not a geospike model (no GEOSPIKE magic at the start)")
         }
         guard bytes.count >= 12 + 8 + 8 + 4 else { throw damaged("truncated (\(bytes.count) bytes)") }
@@ -74,7 +82,7 @@ public enum ModelFile {
         }
         guard version >= 1 else { throw damaged("format version 0 is not valid") }
         let stored: UInt32 = read(bytes, at: bytes.count - 4)
-        guard CRC32.checksum(bytes[0..<(bytes.count - 4)]) == stored else {
+        guard CRC32.checksum(contiguous: UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 4)])) == stored else {
             throw damaged("checksum mismatch: the file is truncated or corrupted")
         }
         let headerLength = Int(clamping: read(bytes, at: 12) as UInt64)
@@ -91,8 +99,10 @@ public enum ModelFile {
         guard k == columns * header.countries.count, countOffset + 8 + 8 * k == bytes.count - 4 else {
             throw damaged("coefficient block does not match \(columns) columns x \(header.countries.count) countries")
         }
-        var values = [Double](repeating: 0, count: k)
-        for i in 0..<k { values[i] = Double(bitPattern: read(bytes, at: countOffset + 8 + 8 * i)) }
+        let values = [Double](unsafeUninitializedCapacity: k) { values, initialized in
+            for i in 0..<k { values[i] = Double(bitPattern: read(bytes, at: countOffset + 8 + 8 * i)) }
+            initialized = k
+        }
         guard header.metadata.options.design.columnCount == columns else {
             throw damaged("feature layout lists \(columns) columns but the design has \(header.metadata.options.design.columnCount)")
         }
@@ -120,20 +130,37 @@ public enum ModelFile {
     }
 
     public static func read(from path: String) throws -> TrainedModel {
+        try readIdentified(from: path).model
+    }
+
+    /// Reads a model file and its identifier, the CRC-32 its last four bytes hold.
+    ///
+    /// The same as `identifier(of:)` for every file this version writes (encoding is
+    /// deterministic), without encoding the model again; for a file from an older version
+    /// whose header lacks fields added since, it is the CRC of the file as it is. The
+    /// scorer reads both in every run.
+    public static func readIdentified(from path: String) throws -> (model: TrainedModel, identifier: String) {
         guard FileManager.default.fileExists(atPath: path) else {
             throw GeoSpikeError(.noInput, "\(path): no such model file; train one with geospike-train --out \(path)")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GeoSpikeError(.ioError, "\(path): cannot read the model file")
         }
-        return try decode([UInt8](data), name: path)
+        return try data.withUnsafeBytes { bytes in
+            let model = try decode(bytes, name: path)
+            // decode checked the CRC, so the stored one is the file's.
+            return (model, identifier(crc: read(bytes, at: bytes.count - 4)))
+        }
     }
 
     /// A stable identifier: the CRC-32 of the file's bytes, so equal models share it.
     public static func identifier(of model: TrainedModel) throws -> String {
         let bytes = try encode(model)
-        let crc: UInt32 = read(bytes, at: bytes.count - 4)
-        return "geospike-" + String(format: "%08x", crc)
+        return identifier(crc: read(bytes, at: bytes.count - 4))
+    }
+
+    static func identifier(crc: UInt32) -> String {
+        "geospike-" + String(format: "%08x", crc)
     }
 
     static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
@@ -141,8 +168,23 @@ public enum ModelFile {
     }
 
     static func read<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: Int) -> T {
-        var value: T = 0
-        for i in 0..<MemoryLayout<T>.size { value |= T(bytes[offset + i]) << (8 * i) }
-        return value
+        bytes.withUnsafeBytes { read($0, at: offset) }
+    }
+
+    /// A little-endian integer at any byte offset.
+    static func read<T: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> T {
+        T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+}
+
+extension CRC32 {
+    /// `checksum` over bytes in memory, with the table pinned outside the loop: a 250-country
+    /// model is half a megabyte, checked in every scorer run.
+    static func checksum(contiguous bytes: UnsafeRawBufferPointer) -> UInt32 {
+        table.withUnsafeBufferPointer { table in
+            var c: UInt32 = 0xFFFF_FFFF
+            for byte in bytes { c = table[Int((c ^ UInt32(byte)) & 0xFF)] ^ (c >> 8) }
+            return c ^ 0xFFFF_FFFF
+        }
     }
 }

@@ -73,8 +73,8 @@ struct GeoSpikeScoreCommand: ParsableCommand {
 
     func run() throws {
         try GeoSpikeError.exitingOnError(command: "geospike-score") {
-            let trained = try ModelFile.read(from: model)
-            let scorer = try Scorer(model: trained, modelID: try ModelFile.identifier(of: trained))
+            let (trained, modelID) = try ModelFile.readIdentified(from: model)
+            let scorer = try Scorer(model: trained, modelID: modelID)
             let ruleMetadata = try rule.map { try RuleMetadata.load(path: $0) } ?? RuleMetadata()
             let currentTime = nowSeconds
             var readerOptions = try reader.readerOptions()

@@ -81,6 +81,20 @@ struct ModelFileTests {
         #expect(error?.message.contains("the directory /nonexistent/dir does not exist") == true, "\(String(describing: error))")
     }
 
+    @Test func readingGivesTheIdentifierOfTheModel() throws {
+        // The scorer takes its model_id from the file's CRC instead of encoding the model
+        // again: the two must agree on every file this version writes.
+        let model = try Self.model()
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("geospike-identified-\(ProcessInfo.processInfo.processIdentifier).gsm").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ModelFile.write(model, to: path)
+        let (read, identifier) = try ModelFile.readIdentified(from: path)
+        #expect(read == model)
+        #expect(identifier == (try ModelFile.identifier(of: model)))
+        #expect(identifier == (try ModelFile.identifier(of: read)))
+    }
+
     @Test func missingFileIsNoInput() {
         let error = #expect(throws: GeoSpikeError.self) { try ModelFile.read(from: "/nonexistent/model.gsm") }
         #expect(error?.kind == .noInput)
