@@ -71,6 +71,43 @@ struct GeoIPTests {
         #expect(try resolver.resolve(#require(IPAddress("2001:218::1"))) == .country(CountryCode("JP")!))
     }
 
+    @Test func unsortedAndMixedTablesAnswerAsASortedOne() throws {
+        // Out of order, with an IPv6 line and a blank line in between: read into sorted arrays at load.
+        let text = [
+            "# shuffled", "1503657984,1503723519,SE", "2001:218::,2001:218:ffff:ffff:ffff:ffff:ffff:ffff,JP",
+            "16777216,16777471,AU", "3118228736,3118228991,DE", "", "16777472,16778239,CN",
+        ].joined(separator: "\n")
+        let table = try TorGeoIPTable(path: try Fixture.write(text, name: "geoip-mixed"))
+        #expect(table.rangeCount.v4 == 4 && table.rangeCount.v6 == 1)
+        #expect(table.country(of: try #require(IPAddress("89.160.20.156")))?.code == "SE")
+        #expect(table.country(of: try #require(IPAddress("185.220.101.7")))?.code == "DE")
+        #expect(table.country(of: try #require(IPAddress("1.0.0.7")))?.code == "AU")
+        #expect(table.country(of: try #require(IPAddress("1.0.2.1")))?.code == "CN")
+        #expect(table.country(of: try #require(IPAddress("1.0.4.1"))) == nil)
+        #expect(table.country(of: try #require(IPAddress("2001:218::1")))?.code == "JP")
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/tor/geoip")))
+    func searchingTheTextAgreesWithTheArraysBuiltLater() throws {
+        // The first lookups bisect the mapped file; after `textLookupsBeforeArrays` of them
+        // the table answers from arrays. Both must give the same country for every address.
+        for (path, make) in [
+            ("/usr/share/tor/geoip", { (n: UInt64) -> IPAddress in .v4(UInt32(truncatingIfNeeded: n)) }),
+            ("/usr/share/tor/geoip6", { (n: UInt64) -> IPAddress in .v6(0x2000_0000_0000_0000 | (n & 0x0FFF_FFFF_FFFF_FFFF), n) }),
+        ] {
+            let table = try TorGeoIPTable(path: path)
+            var state: UInt64 = 0x9E37_79B9
+            let addresses = (0..<TorGeoIPTable.textLookupsBeforeArrays).map { _ -> IPAddress in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return make(state >> 11)
+            }
+            let fromText = addresses.map { table.country(of: $0) }
+            let fromArrays = addresses.map { table.country(of: $0) }
+            #expect(fromText == fromArrays, "\(path)")
+            #expect(fromText.contains { $0 != nil }, "\(path): no address resolved, the test proves little")
+        }
+    }
+
     @Test func badDatabasesGetClearErrors() throws {
         let missing = #expect(throws: GeoSpikeError.self) {
             try GeoIPResolver(spec: "/nonexistent/GeoLite2-Country.mmdb")

@@ -1,0 +1,200 @@
+import Foundation
+
+extension TorGeoIPTable {
+    /// One line of a table file.
+    enum Line {
+        /// A comment or an empty line.
+        case none
+        case v4(start: UInt32, end: UInt32, code: UInt16)
+        case v6(start: UInt128, end: UInt128, code: UInt16)
+    }
+
+    /// The line starting at `lineStart` and where the next one starts; `lineNumber` and
+    /// `path` name a malformed line in the error.
+    ///
+    /// The common line, `START,END,CC` with decimal bounds of at most 10 digits, is read in
+    /// one pass without a line search; comments, IPv6 and anything unusual take the general
+    /// path, which gives the errors.
+    @inline(__always)
+    static func line(_ base: UnsafePointer<UInt8>, from lineStart: Int, count: Int, lineNumber: Int, path: String)
+        throws -> (line: Line, next: Int)
+    {
+        if let v4 = ipv4Line(base, from: lineStart, count: count) {
+            return (.v4(start: v4.start, end: v4.end, code: v4.code), v4.next)
+        }
+        var lineEnd = count
+        if let newline = memchr(base + lineStart, 0x0A, count - lineStart) {
+            lineEnd = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base
+        }
+        var end = lineEnd
+        if end > lineStart, base[end - 1] == 0x0D { end -= 1 }  // \r
+        let next = min(count, lineEnd + 1)
+        if end == lineStart || base[lineStart] == 0x23 { return (.none, next) }  // #
+        func fail() -> GeoSpikeError {
+            let text = String(
+                decoding: UnsafeBufferPointer(start: base + lineStart, count: min(end - lineStart, 80)), as: UTF8.self)
+            return GeoSpikeError.badData(
+                file: path, line: lineNumber,
+                "'\(text)' is not START,END,CC; is this a Tor geoip file? (or pass --geoip FILE.mmdb)")
+        }
+        var comma1 = lineStart
+        while comma1 < end, base[comma1] != 0x2C { comma1 += 1 }  // ,
+        var comma2 = comma1 + 1
+        while comma2 < end, base[comma2] != 0x2C { comma2 += 1 }
+        guard comma2 + 3 == end else { throw fail() }
+        let code = CountryCode(byte0: base[comma2 + 1], byte1: base[comma2 + 2])?.packed ?? 0
+        let startText = UnsafeBufferPointer(start: base + lineStart, count: comma1 - lineStart)
+        let endText = UnsafeBufferPointer(start: base + comma1 + 1, count: comma2 - comma1 - 1)
+        if let s = integer(startText), let e = integer(endText) {
+            guard s <= e, e <= UInt64(UInt32.max) else { throw fail() }
+            return (.v4(start: UInt32(s), end: UInt32(e), code: code), next)
+        }
+        if case .v6(let sh, let sl)? = IPAddress.parse(startText), case .v6(let eh, let el)? = IPAddress.parse(endText) {
+            let s = UInt128(sh) << 64 | UInt128(sl)
+            let e = UInt128(eh) << 64 | UInt128(el)
+            guard s <= e else { throw fail() }
+            return (.v6(start: s, end: e, code: code), next)
+        }
+        throw fail()
+    }
+
+    /// What one checking pass over a file learns: whether every line is well formed (it
+    /// throws otherwise), which families it holds and whether each is sorted.
+    struct Survey {
+        var v4Ranges = 0
+        var v6Ranges = 0
+        var v4Sorted = true
+        var v6Sorted = true
+        /// Where the first range line starts.
+        var firstRange: Int?
+
+        /// One family, sorted: lookups can bisect the text itself.
+        var isSortedText: Bool { (v4Ranges == 0 && v6Sorted) || (v6Ranges == 0 && v4Sorted) }
+    }
+
+    /// Checks every line of a table, without keeping the ranges.
+    static func survey(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws -> Survey {
+        var survey = Survey()
+        guard let base = bytes.baseAddress else { return survey }
+        var lastV4: UInt32 = 0
+        var lastV6: UInt128 = 0
+        var lineStart = 0
+        var lineNumber = 0
+        while lineStart < bytes.count {
+            lineNumber += 1
+            // The common line first, without building a `Line`.
+            if let v4 = ipv4Line(base, from: lineStart, count: bytes.count) {
+                survey.v4Sorted = survey.v4Sorted && lastV4 <= v4.start
+                lastV4 = v4.start
+                survey.v4Ranges += 1
+                if survey.firstRange == nil { survey.firstRange = lineStart }
+                lineStart = v4.next
+                continue
+            }
+            let (line, next) = try Self.line(base, from: lineStart, count: bytes.count, lineNumber: lineNumber, path: path)
+            switch line {
+            case .none:
+                break
+            case .v4(let start, _, _):
+                survey.v4Sorted = survey.v4Sorted && lastV4 <= start
+                lastV4 = start
+                survey.v4Ranges += 1
+                survey.firstRange = survey.firstRange ?? lineStart
+            case .v6(let start, _, _):
+                survey.v6Sorted = survey.v6Sorted && lastV6 <= start
+                lastV6 = start
+                survey.v6Ranges += 1
+                survey.firstRange = survey.firstRange ?? lineStart
+            }
+            lineStart = next
+        }
+        return survey
+    }
+
+    /// Every range of a checked table, sorted, as parallel arrays: for a file that mixes
+    /// families or is out of order.
+    static func rangeArrays(_ bytes: UnsafeBufferPointer<UInt8>, survey: Survey, path: String) throws -> RangeArrays {
+        var arrays = RangeArrays()
+        guard let base = bytes.baseAddress else { return arrays }
+        arrays.v4Starts.reserveCapacity(survey.v4Ranges)
+        arrays.v4Ends.reserveCapacity(survey.v4Ranges)
+        arrays.v4Codes.reserveCapacity(survey.v4Ranges)
+        arrays.v6Starts.reserveCapacity(survey.v6Ranges)
+        arrays.v6Ends.reserveCapacity(survey.v6Ranges)
+        arrays.v6Codes.reserveCapacity(survey.v6Ranges)
+        var lineStart = 0
+        var lineNumber = 0
+        while lineStart < bytes.count {
+            lineNumber += 1
+            let (line, next) = try Self.line(base, from: lineStart, count: bytes.count, lineNumber: lineNumber, path: path)
+            switch line {
+            case .none:
+                break
+            case .v4(let start, let end, let code):
+                arrays.v4Starts.append(start)
+                arrays.v4Ends.append(end)
+                arrays.v4Codes.append(code)
+            case .v6(let start, let end, let code):
+                arrays.v6Starts.append(start)
+                arrays.v6Ends.append(end)
+                arrays.v6Codes.append(code)
+            }
+            lineStart = next
+        }
+        if !survey.v4Sorted { (arrays.v4Starts, arrays.v4Ends, arrays.v4Codes) = sorted(arrays.v4Starts, arrays.v4Ends, arrays.v4Codes) }
+        if !survey.v6Sorted { (arrays.v6Starts, arrays.v6Ends, arrays.v6Codes) = sorted(arrays.v6Starts, arrays.v6Ends, arrays.v6Codes) }
+        return arrays
+    }
+
+    /// Ranges ordered by start, the other arrays permuted alike.
+    static func sorted<T: Comparable>(_ starts: [T], _ ends: [T], _ codes: [UInt16]) -> ([T], [T], [UInt16]) {
+        let order = starts.indices.sorted { starts[$0] < starts[$1] }
+        return (order.map { starts[$0] }, order.map { ends[$0] }, order.map { codes[$0] })
+    }
+
+    /// `START,END,CC` with decimal bounds of 1 to 10 digits: the range, the packed code
+    /// (0 for `??`) and where the next line starts; nil for any other line.
+    @inline(__always)
+    static func ipv4Line(_ base: UnsafePointer<UInt8>, from lineStart: Int, count: Int)
+        -> (start: UInt32, end: UInt32, code: UInt16, next: Int)?
+    {
+        var i = lineStart
+        // At most 10 digits, so no overflow in 64 bits; more makes the line not this kind.
+        @inline(__always) func number() -> UInt64? {
+            let first = i
+            var value: UInt64 = 0
+            while i < count, i - first < 11 {
+                let digit = base[i] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                value = value &* 10 &+ UInt64(digit)
+                i &+= 1
+            }
+            return i > first && i - first <= 10 ? value : nil
+        }
+        guard let start = number(), i < count, base[i] == 0x2C else { return nil }  // ,
+        i += 1
+        guard let end = number(), start <= end, end <= UInt64(UInt32.max), i + 3 <= count, base[i] == 0x2C,
+            base[i + 1] > 0x20, base[i + 2] > 0x20
+        else { return nil }
+        let code = CountryCode(byte0: base[i + 1], byte1: base[i + 2])?.packed ?? 0
+        i += 3
+        if i == count { return (UInt32(start), UInt32(end), code, i) }
+        if base[i] == 0x0A { return (UInt32(start), UInt32(end), code, i + 1) }  // \n
+        if base[i] == 0x0D, i + 1 < count, base[i + 1] == 0x0A {  // \r\n
+            return (UInt32(start), UInt32(end), code, i + 2)
+        }
+        return nil
+    }
+
+    /// A decimal of 1 to 10 digits, or nil.
+    static func integer(_ text: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard let base = text.baseAddress, !text.isEmpty, text.count <= 10 else { return nil }
+        var value: UInt64 = 0
+        for i in 0..<text.count {
+            let d = base[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            value = value * 10 + UInt64(d)
+        }
+        return value
+    }
+}
