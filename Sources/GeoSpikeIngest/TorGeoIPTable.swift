@@ -30,9 +30,34 @@ public final class TorGeoIPTable: Sendable {
 
     /// A checked table file of one family, in order, and where its first range line starts.
     private struct SortedText: Sendable {
-        let data: Data
+        let file: FileBytes
         let firstRange: Int
         let survey: Survey
+    }
+
+    /// A table file's bytes: mapped, or read when the file cannot be mapped.
+    enum FileBytes: Sendable {
+        case mapped(MappedFile)
+        case read(Data)
+
+        init(path: String) throws {
+            if let file = MappedFile(path: path) {
+                self = .mapped(file)
+            } else if let data = FileManager.default.contents(atPath: path) {
+                self = .read(data)
+            } else {
+                throw GeoSpikeError(
+                    .noInput,
+                    "cannot read the GeoIP table \(path); install tor-geoipdb (make deps) or pass --geoip FILE.mmdb")
+            }
+        }
+
+        func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+            switch self {
+            case .mapped(let file): return try body(file.bytes)
+            case .read(let data): return try data.withUnsafeBytes { try body($0.bindMemory(to: UInt8.self)) }
+            }
+        }
     }
 
     /// Number of IPv4 and IPv6 ranges.
@@ -55,16 +80,8 @@ public final class TorGeoIPTable: Sendable {
     /// Maps and checks a table file; malformed lines are an error naming the file and line.
     public init(path: String) throws {
         self.path = path
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw GeoSpikeError(
-                .noInput,
-                "cannot read the GeoIP table \(path); install tor-geoipdb (make deps) or pass --geoip FILE.mmdb")
-        }
-        let (survey, arrays) = try data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
+        let file = try FileBytes(path: path)
+        let (survey, arrays) = try file.withBytes { bytes in
             let survey = try Self.survey(bytes, path: path)
             let arrays = survey.isSortedText ? nil : try Self.rangeArrays(bytes, survey: survey, path: path)
             return (survey, arrays)
@@ -73,7 +90,7 @@ public final class TorGeoIPTable: Sendable {
             text = nil
             index.storeIfNil(RangeIndex(arrays))
         } else {
-            text = SortedText(data: data, firstRange: survey.firstRange ?? 0, survey: survey)
+            text = SortedText(file: file, firstRange: survey.firstRange ?? 0, survey: survey)
         }
     }
 
@@ -83,14 +100,10 @@ public final class TorGeoIPTable: Sendable {
         if let index = index.load() {
             code = index.code(of: address)
         } else if let text {
-            code = text.data.withUnsafeBytes {
-                Self.search(address, inLines: $0.bindMemory(to: UInt8.self), from: text.firstRange)
-            }
+            code = text.file.withBytes { Self.search(address, inLines: $0, from: text.firstRange) }
             if textLookups.add(1, ordering: .relaxed).newValue == Self.textLookupsBeforeArrays,
                 // Checked at load, so this cannot fail; if it did, the text would go on answering.
-                let arrays = try? text.data.withUnsafeBytes({
-                    try Self.rangeArrays($0.bindMemory(to: UInt8.self), survey: text.survey, path: path)
-                })
+                let arrays = try? text.file.withBytes({ try Self.rangeArrays($0, survey: text.survey, path: path) })
             {
                 index.storeIfNil(RangeIndex(arrays))
             }

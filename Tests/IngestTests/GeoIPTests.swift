@@ -108,6 +108,27 @@ struct GeoIPTests {
         }
     }
 
+    @Test func boundsReadEightDigitsAtATimeAsOneAtATime() {
+        // Every length from 0 to 12 digits, each followed by each kind of terminator.
+        var state: UInt64 = 12345
+        for length in 0...12 {
+            for terminator in [",", "\n", "\r", "x", ":", "/", "\u{0}", "9"] where !(terminator == "9" && length > 0) {
+                for _ in 0..<50 {
+                    var text = ""
+                    for _ in 0..<length {
+                        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                        text += String(state >> 60 % 10)
+                    }
+                    let bytes = Array((text + terminator + "0000000000000000").utf8)
+                    let fast = bytes.withUnsafeBufferPointer { TorGeoIPTable.decimal(at: $0.baseAddress!) }
+                    let digits = text.prefix { $0.isNumber }
+                    let expected = digits.count >= 1 && digits.count <= 10 && terminator != "9" ? UInt64(digits) : nil
+                    #expect(fast?.value == expected && (fast == nil || fast?.length == length), "'\(text)\(terminator)'")
+                }
+            }
+        }
+    }
+
     @Test func badDatabasesGetClearErrors() throws {
         let missing = #expect(throws: GeoSpikeError.self) {
             try GeoIPResolver(spec: "/nonexistent/GeoLite2-Country.mmdb")
