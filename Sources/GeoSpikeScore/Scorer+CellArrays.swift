@@ -45,15 +45,22 @@ extension Scorer {
             Self.zero(&variance, count: buckets)
         }
 
-        /// `count` zeros (or falses) in `array`'s own storage when it has room.
+        /// `count` zeros (or falses), in `array`'s own storage when it already has that many
+        /// elements (a batch scored again over the same buckets and countries): one memset.
         static func zero<Element: ExpressibleByIntegerLiteral>(_ array: inout [Element], count: Int) {
-            array.removeAll(keepingCapacity: true)
-            array.append(contentsOf: repeatElement(0, count: count))
+            if array.count == count {
+                array.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            } else {
+                array = [Element](repeating: 0, count: count)
+            }
         }
 
         static func zero(_ array: inout [Bool], count: Int) {
-            array.removeAll(keepingCapacity: true)
-            array.append(contentsOf: repeatElement(false, count: count))
+            if array.count == count {
+                array.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
+            } else {
+                array = [Bool](repeating: false, count: count)
+            }
         }
 
         /// Calls `body` with every array's buffer and the batch's counts, column by column.

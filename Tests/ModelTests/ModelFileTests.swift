@@ -1,6 +1,6 @@
 import Foundation
 import GeoSpikeIngest
-import GeoSpikeModel
+@testable import GeoSpikeModel
 import GeoSpikeNumerics
 import GeoSpikeTestSupport
 import Testing
@@ -93,6 +93,19 @@ struct ModelFileTests {
         #expect(read == model)
         #expect(identifier == (try ModelFile.identifier(of: model)))
         #expect(identifier == (try ModelFile.identifier(of: read)))
+    }
+
+    @Test func checksummingEightBytesAStepAgreesWithOneAtATime() {
+        var state: UInt64 = 99
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000, 4099] {
+            let bytes = (0..<length).map { _ -> UInt8 in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: state >> 56)
+            }
+            let fast = bytes.withUnsafeBytes { CRC32.checksum(contiguous: $0) }
+            #expect(fast == CRC32.checksum(bytes), "\(length) bytes")
+        }
+        #expect(Array("123456789".utf8).withUnsafeBytes { CRC32.checksum(contiguous: $0) } == 0xCBF4_3926)
     }
 
     @Test func missingFileIsNoInput() {
