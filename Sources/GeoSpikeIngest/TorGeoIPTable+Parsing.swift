@@ -49,7 +49,8 @@ extension TorGeoIPTable {
             guard s <= e, e <= UInt64(UInt32.max) else { throw fail() }
             return (.v4(start: UInt32(s), end: UInt32(e), code: code), next)
         }
-        if case .v6(let sh, let sl)? = IPAddress.parse(startText), case .v6(let eh, let el)? = IPAddress.parse(endText) {
+        if case .v6(let sh, let sl)? = IPAddress.parse(startText), case .v6(let eh, let el)? = IPAddress.parse(endText)
+        {
             let s = UInt128(sh) << 64 | UInt128(sl)
             let e = UInt128(eh) << 64 | UInt128(el)
             guard s <= e else { throw fail() }
@@ -91,7 +92,8 @@ extension TorGeoIPTable {
                 lineStart = v4.next
                 continue
             }
-            let (line, next) = try Self.line(base, from: lineStart, count: bytes.count, lineNumber: lineNumber, path: path)
+            let (line, next) = try Self.line(
+                base, from: lineStart, count: bytes.count, lineNumber: lineNumber, path: path)
             switch line {
             case .none:
                 break
@@ -126,7 +128,8 @@ extension TorGeoIPTable {
         var lineNumber = 0
         while lineStart < bytes.count {
             lineNumber += 1
-            let (line, next) = try Self.line(base, from: lineStart, count: bytes.count, lineNumber: lineNumber, path: path)
+            let (line, next) = try Self.line(
+                base, from: lineStart, count: bytes.count, lineNumber: lineNumber, path: path)
             switch line {
             case .none:
                 break
@@ -141,8 +144,12 @@ extension TorGeoIPTable {
             }
             lineStart = next
         }
-        if !survey.v4Sorted { (arrays.v4Starts, arrays.v4Ends, arrays.v4Codes) = sorted(arrays.v4Starts, arrays.v4Ends, arrays.v4Codes) }
-        if !survey.v6Sorted { (arrays.v6Starts, arrays.v6Ends, arrays.v6Codes) = sorted(arrays.v6Starts, arrays.v6Ends, arrays.v6Codes) }
+        if !survey.v4Sorted {
+            (arrays.v4Starts, arrays.v4Ends, arrays.v4Codes) = sorted(arrays.v4Starts, arrays.v4Ends, arrays.v4Codes)
+        }
+        if !survey.v6Sorted {
+            (arrays.v6Starts, arrays.v6Ends, arrays.v6Codes) = sorted(arrays.v6Starts, arrays.v6Ends, arrays.v6Codes)
+        }
         return arrays
     }
 

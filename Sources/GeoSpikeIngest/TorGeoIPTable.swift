@@ -137,7 +137,9 @@ public final class TorGeoIPTable: Sendable {
             var lineStart = probe
             var found: (start: UInt128, end: UInt128, code: UInt16, next: Int)?
             while lineStart < high {
-                guard let (line, next) = try? Self.line(base, from: lineStart, count: bytes.count, lineNumber: 0, path: "")
+                guard
+                    let (line, next) = try? Self.line(
+                        base, from: lineStart, count: bytes.count, lineNumber: 0, path: "")
                 else { return 0 }
                 switch (line, address) {
                 case (.v4(let s, let e, let c), .v4): found = (UInt128(s), UInt128(e), c, next)

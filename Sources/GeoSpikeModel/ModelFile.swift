@@ -82,7 +82,8 @@ public enum ModelFile {
         }
         guard version >= 1 else { throw damaged("format version 0 is not valid") }
         let stored: UInt32 = read(bytes, at: bytes.count - 4)
-        guard CRC32.checksum(contiguous: UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 4)])) == stored else {
+        let checked = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - 4)])
+        guard CRC32.checksum(contiguous: checked) == stored else {
             throw damaged("checksum mismatch: the file is truncated or corrupted")
         }
         let headerLength = Int(clamping: read(bytes, at: 12) as UInt64)

@@ -108,7 +108,9 @@ extension Scorer {
         func typical(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allTypical[range(j)]) }
         func logSingle(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allLogSingle[range(j)]) }
         func logMulti(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allLogMulti[range(j)]) }
-        func logProbability(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allLogProbability[range(j)]) }
+        func logProbability(_ j: Int) -> UnsafeMutableBufferPointer<Double> {
+            .init(rebasing: allLogProbability[range(j)])
+        }
         func recordScore(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allRecordScore[range(j)]) }
         func alert(_ j: Int) -> UnsafeMutableBufferPointer<Bool> { .init(rebasing: allAlert[range(j)]) }
     }

@@ -17,7 +17,8 @@ extension Scorer {
 
         /// Country `j`'s predictors at every bucket, into `column`.
         func fill(country j: Int, into column: UnsafeMutableBufferPointer<Double>) {
-            precondition(column.count == rowOf.count, "LinearPredictors.fill: \(column.count) buckets, not \(rowOf.count)")
+            precondition(
+                column.count == rowOf.count, "LinearPredictors.fill: \(column.count) buckets, not \(rowOf.count)")
             values.withUnsafeBufferPointer { values in
                 rowOf.withUnsafeBufferPointer { rowOf in
                     let base = j * rows

@@ -83,7 +83,9 @@ public struct Scorer: Sendable {
     /// stays up): a batch's per-cell arrays are megabytes, and fresh memory costs a page
     /// fault per 4 KB on first touch, which on a virtual machine can cost more than the
     /// scoring itself. The result is the same as `score(_:options:)`'s.
-    public func score(_ table: CountTable, options: ScoreOptions = ScoreOptions(), into batch: inout ScoredBatch) throws {
+    public func score(
+        _ table: CountTable, options: ScoreOptions = ScoreOptions(), into batch: inout ScoredBatch
+    ) throws {
         guard table.bucketSpan == model.bucketSpan else {
             throw GeoSpikeError(
                 .usage,

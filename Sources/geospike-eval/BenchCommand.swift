@@ -9,8 +9,9 @@ import GeoSpikeScore
 /// `geospike-eval bench`: the cost per operation of the hot loops, for `bench/run.py`.
 ///
 /// Times the ECS reader, GeoIP lookups, the count tails and the scoring kernel on
-/// deterministic synthetic input, and optionally the kernel on a given model and counts. Each number is the best of `--rounds` runs, in CPU time
-/// (the count tails time themselves, in wall time). Benchmarks only: no test depends on them.
+/// deterministic synthetic input, and optionally the kernel on a given model and counts.
+/// Each number is the best of `--rounds` runs, in CPU time (the count tails time
+/// themselves, in wall time). Benchmarks only: no test depends on them.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -45,7 +46,9 @@ struct BenchCommand: ParsableCommand {
 
     @Option(
         parsing: .upToNextOption,
-        help: "Groups to run: ingest, geoip, tails, training, scoring, model (= training and scoring); default all. For profiling one hot loop.")
+        help: ArgumentHelp(
+            "Groups to run: ingest, geoip, tails, training, scoring, model (= training and scoring); "
+                + "default all. For profiling one hot loop."))
     var only: [String] = []
 
     @Option(help: "A trained model to score --counts with as well (e.g. bench/work/wide/model.gsm, 250 countries).")
@@ -296,7 +299,8 @@ struct BenchCommand: ParsableCommand {
         recent.observe(time: Double(first))
         recent.observe(time: Double(range.upperBound + span) - 1)
         let scorer = try Scorer(model: trained, modelID: "bench")
-        let label = "\(trained.countries.count)-country model, last \(days) days of \((counts as NSString).lastPathComponent)"
+        let file = (counts as NSString).lastPathComponent
+        let label = "\(trained.countries.count)-country model, last \(days) days of \(file)"
         return try scoringBenchmark(scorer, recent, label: label, reuse: true, kind: "scoring-wide")
     }
 }

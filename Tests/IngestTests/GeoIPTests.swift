@@ -93,7 +93,10 @@ struct GeoIPTests {
         // the table answers from arrays. Both must give the same country for every address.
         for (path, make) in [
             ("/usr/share/tor/geoip", { (n: UInt64) -> IPAddress in .v4(UInt32(truncatingIfNeeded: n)) }),
-            ("/usr/share/tor/geoip6", { (n: UInt64) -> IPAddress in .v6(0x2000_0000_0000_0000 | (n & 0x0FFF_FFFF_FFFF_FFFF), n) }),
+            (
+                "/usr/share/tor/geoip6",
+                { (n: UInt64) -> IPAddress in .v6(0x2000_0000_0000_0000 | (n & 0x0FFF_FFFF_FFFF_FFFF), n) }
+            ),
         ] {
             let table = try TorGeoIPTable(path: path)
             var state: UInt64 = 0x9E37_79B9
@@ -123,7 +126,8 @@ struct GeoIPTests {
                     let fast = bytes.withUnsafeBufferPointer { TorGeoIPTable.decimal(at: $0.baseAddress!) }
                     let digits = text.prefix { $0.isNumber }
                     let expected = digits.count >= 1 && digits.count <= 10 && terminator != "9" ? UInt64(digits) : nil
-                    #expect(fast?.value == expected && (fast == nil || fast?.length == length), "'\(text)\(terminator)'")
+                    let agrees = fast?.value == expected && (fast == nil || fast?.length == length)
+                    #expect(agrees, "'\(text)\(terminator)'")
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GeoSpikeNumerics
 
 /// The series fast path of the count tails against the incomplete beta and gamma functions
@@ -55,8 +56,12 @@ struct CountTailsSeriesTests {
                     }
                     let expected = Self.reference(atLeast: k, mean: mean, dispersion: dispersion)
                     let label = "k=\(k) mean=\(mean) dispersion=\(dispersion)"
-                    if let value = recurrence.logSurvivalByLowerSum(atLeast: k) { lower.record(value, expected, at: label) }
-                    if let value = recurrence.logSurvivalByUpperSum(atLeast: k) { upper.record(value, expected, at: label) }
+                    if let value = recurrence.logSurvivalByLowerSum(atLeast: k) {
+                        lower.record(value, expected, at: label)
+                    }
+                    if let value = recurrence.logSurvivalByUpperSum(atLeast: k) {
+                        upper.record(value, expected, at: label)
+                    }
                 }
             }
         }
@@ -81,11 +86,14 @@ struct CountTailsSeriesTests {
                         dispersion > 0
                         ? CountTails.negativeBinomialLogSurvival(atLeast: k, mean: mean, dispersion: dispersion)
                         : CountTails.poissonLogSurvival(atLeast: k, mean: mean)
-                    let poisson = dispersion == 0 || CountTails.isEffectivelyPoisson(k: k, mean: mean, dispersion: dispersion)
+                    let poisson =
+                        dispersion == 0 || CountTails.isEffectivelyPoisson(k: k, mean: mean, dispersion: dispersion)
                     let expected = Self.reference(atLeast: k, mean: mean, dispersion: poisson ? 0 : dispersion)
                     errors.record(computed, expected, at: "k=\(k) mean=\(mean) dispersion=\(dispersion)")
                     total += 1
-                    if CountTails.logSurvivalBySeries(atLeast: k, mean: mean, dispersion: poisson ? 0 : dispersion) != nil {
+                    if CountTails.logSurvivalBySeries(atLeast: k, mean: mean, dispersion: poisson ? 0 : dispersion)
+                        != nil
+                    {
                         summed += 1
                     }
                 }

@@ -18,7 +18,8 @@ struct ScorerKernelTests {
         table.merge(Simulated.table(country: "JP", days: 28, draw: { _, rng in rng.poisson(0.3) }, seed: 42))
         table.merge(
             Simulated.table(
-                country: "BR", days: 28, draw: { t, rng in (t / 900) % 96 == 8 ? 30 + rng.poisson(5) : rng.poisson(0.8) },
+                country: "BR", days: 28,
+                draw: { t, rng in (t / 900) % 96 == 8 ? 30 + rng.poisson(5) : rng.poisson(0.8) },
                 seed: 43))
         var options = TrainingOptions()
         options.timeZone = "Europe/Berlin"
@@ -50,7 +51,9 @@ struct ScorerKernelTests {
         #expect(fast.count == reference.values.count)
         // A bucket given another slot's or weekday's row would be off by a whole coefficient.
         var worst = 0.0
-        for i in fast.indices { worst = max(worst, abs(fast[i] - reference.values[i]) / max(1, abs(reference.values[i]))) }
+        for i in fast.indices {
+            worst = max(worst, abs(fast[i] - reference.values[i]) / max(1, abs(reference.values[i])))
+        }
         #expect(worst <= 1e-13, "\(timeZone): worst relative difference \(worst)")
     }
 
@@ -66,9 +69,12 @@ struct ScorerKernelTests {
             let start = first + Int64(b) * 900
             let cells = [
                 (se, rng.negativeBinomial(mean: 6, dispersion: 0.2) + (b % 200 == 7 ? 80 : 0)),
-                (jp, rng.poisson(0.3) + (b / 96 == 3 ? 4 : 0)), (br, rng.poisson(0.8)), (nz, b % 50 == 0 ? 1 + b % 7 : 0),
+                (jp, rng.poisson(0.3) + (b / 96 == 3 ? 4 : 0)), (br, rng.poisson(0.8)),
+                (nz, b % 50 == 0 ? 1 + b % 7 : 0),
             ]
-            for (country, count) in cells where count > 0 { table.add(bucketStart: start, country: country, count: count) }
+            for (country, count) in cells where count > 0 {
+                table.add(bucketStart: start, country: country, count: count)
+            }
         }
         table.observe(time: Double(first))
         table.observe(time: Double(first + 7 * 86400 - 1))
@@ -85,7 +91,8 @@ struct ScorerKernelTests {
             let expected = column.map { country.expectedCount(linearPredictor: eta.values[$0]) }
             let variance = column.map { country.variance(linearPredictor: eta.values[$0]) }
             let multi = MultiBucketTest.logUpperTails(
-                actual: actual, expected: expected, variance: variance, window: model.metadata.options.multiBucketWindow)
+                actual: actual, expected: expected, variance: variance, window: model.metadata.options.multiBucketWindow
+            )
             for (b, i) in column.enumerated() {
                 compare(batch.typical[i], expected[b])
                 compare(batch.logSingle[i], country.logUpperTail(actual: actual[b], linearPredictor: eta.values[i]))
