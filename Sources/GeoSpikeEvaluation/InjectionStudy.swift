@@ -46,11 +46,9 @@ public struct InjectionStudy: Sendable {
             throw GeoSpikeError(.badData, "the history has no complete bucket to inject spikes into: give a longer input")
         }
         // Busiest first, for shapes that target countries by volume rank.
-        let ranked = known.sorted {
-            let a = model.countries[model.countryIndex[$0] ?? 0].trainingEvents
-            let b = model.countries[model.countryIndex[$1] ?? 0].trainingEvents
-            return a != b ? a > b : $0 < $1
-        }
+        let index = model.countryIndex
+        let events = { (c: CountryCode) in model.countries[index[c] ?? 0].trainingEvents }
+        let ranked = known.sorted { events($0) != events($1) ? events($0) > events($1) : $0 < $1 }
         let present = Set(injector.clean.countries)
         let newCountries = Self.newCountryCandidates.compactMap(CountryCode.init).filter { !present.contains($0) }
 

@@ -44,7 +44,8 @@ public struct InvestigationContext: Equatable, Sendable {
     /// The context of `record` against `model`, with business hours from `hours`.
     public init(record: AnomalyRecord, model: TrainedModel, clock: LocalClock, hours: WorkingHours) {
         let position = clock.position(of: record.bucketStart)
-        let country = CountryCode(record.country).flatMap { model.countryIndex[$0] }.map { model.countries[$0] }
+        // A scan, not `model.countryIndex`: that builds a dictionary of every country, per alert.
+        let country = model.countries.first { $0.country == record.country }
         let top = ["host.name", "source.ip"].lazy.compactMap { field in
             record.influencers.first { $0.field == field }?.values.first.map { (field, $0.value) }
         }.first
