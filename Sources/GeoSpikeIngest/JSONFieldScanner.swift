@@ -11,7 +11,7 @@ import Foundation
 /// yield the field. Strings with escapes are decoded; the structure is checked well
 /// enough that a truncated or unbalanced line fails, while skipped values are not
 /// validated beyond their nesting.
-final class JSONFieldScanner {
+package final class JSONFieldScanner {
     /// What a matched value was.
     enum Kind: UInt8 {
         case absent, string, number, literal, array
@@ -389,7 +389,7 @@ final class JSONFieldScanner {
     }
 
     /// Decodes JSON escapes (`\"`, `\\`, `\n`, `\u00e9`, surrogate pairs) into UTF-8.
-    static func unescape(_ raw: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+    package static func unescape(_ raw: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int {
         var i = 0
         var o = 0
         let n = raw.count

@@ -65,7 +65,8 @@ public enum ModelFile {
     /// The same on bytes in place (a mapped or read file), without copying them.
     ///
     /// The scorer decodes a model in every run, so the checksum and the coefficient block
-    /// are read straight from the buffer; only the JSON header goes through Foundation.
+    /// are read straight from the buffer, and the header's country list by
+    /// `CountryListReader`; only the rest of the header goes through `JSONDecoder`.
     static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> TrainedModel {
         func damaged(_ what: String) -> GeoSpikeError {
             GeoSpikeError(.badData, "\(name): \(what); retrain with geospike-train or restore the file")
@@ -88,9 +89,11 @@ public enum ModelFile {
         }
         let headerLength = Int(clamping: read(bytes, at: 12) as UInt64)
         guard headerLength <= bytes.count - 32 else { throw damaged("header length out of range") }
-        let header: Header
+        var header: Header
         do {
-            header = try JSONDecoder().decode(Header.self, from: Data(bytes[20..<(20 + headerLength)]))
+            let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[20..<(20 + headerLength)])
+            header = try JSONDecoder().decode(Header.self, from: Data(headerBytes))
+            header.countries = try CountryListReader.countries(inHeader: headerBytes.assumingMemoryBound(to: UInt8.self))
         } catch {
             throw damaged("header does not decode (\(error))")
         }
@@ -178,6 +181,20 @@ public enum ModelFile {
     /// A little-endian integer at any byte offset.
     static func read<T: FixedWidthInteger>(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> T {
         T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+}
+
+extension ModelFile.Header {
+    /// Everything but `countries`, which `CountryListReader` reads from the same bytes
+    /// about ten times faster than Codable would.
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        metadata = try container.decode(ModelMetadata.self, forKey: .metadata)
+        countries = []
+        pooledCoefficients = try container.decode([Double].self, forKey: .pooledCoefficients)
+        newCountryPrior = try container.decode(NewCountryPrior.self, forKey: .newCountryPrior)
+        calibration = try container.decode(Calibration.self, forKey: .calibration)
+        multiBucketCalibration = try container.decode(Calibration.self, forKey: .multiBucketCalibration)
     }
 }
 
