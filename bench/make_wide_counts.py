@@ -14,7 +14,10 @@ Outputs (in --out):
 - batch-ecs.ndjson: ECS events for the two buckets after training (the 30-minute batch the
   scorer runs on), each with a destination address that the tor-geoipdb tables place in its
   country (so the batch is read and geolocated like real logs);
-- batch-counts.csv: the same batch as counts.
+- batch-counts.csv: the same batch as counts;
+- batch-ecs-ipv6.ndjson: batch-ecs.ndjson with a few percent of its events (IPV6_SHARE)
+  sent to the same country over IPv6, as real egress is: a batch with any IPv6 destination
+  also loads the tor-geoipdb IPv6 table.
 
 numpy only (it is in bench/requirements.txt); deterministic for a given --seed.
 """
@@ -28,6 +31,9 @@ from pathlib import Path
 import numpy as np
 
 TOR_GEOIP = Path("/usr/share/tor/geoip")
+TOR_GEOIP6 = Path("/usr/share/tor/geoip6")
+# The share of batch-ecs-ipv6.ndjson's events sent over IPv6.
+IPV6_SHARE = 0.03
 
 
 def country_addresses(count):
@@ -46,6 +52,19 @@ def country_addresses(count):
         raise SystemExit(f"{TOR_GEOIP} has only {len(codes)} countries; --countries {count} is too many")
     # The middle range's first address + 1: inside the country, never a network address.
     return {c: str(ipaddress.IPv4Address(sorted(ranges[c])[len(ranges[c]) // 2] + 1)) for c in codes}
+
+
+def country_addresses_v6(codes):
+    """One IPv6 address for each of `codes` that the tor-geoipdb IPv6 table has ranges for,
+    chosen as in country_addresses."""
+    ranges = {}
+    for line in TOR_GEOIP6.read_text().splitlines():
+        if not line or line.startswith("#"):
+            continue
+        low, _, code = line.split(",")
+        if code in codes:
+            ranges.setdefault(code, []).append(int(ipaddress.IPv6Address(low)))
+    return {c: str(ipaddress.IPv6Address(sorted(r)[len(r) // 2] + 1)) for c, r in ranges.items()}
 
 
 def expected_counts(countries, buckets, start, rng):
@@ -83,19 +102,26 @@ def write_counts(path, counts, start, codes, first_bucket=0):
             out.writelines(f"{stamp},{codes[i]},{column[i]}\n" for i in np.flatnonzero(column))
 
 
-def write_batch_ecs(path, counts, start, first_bucket, codes, addresses):
+def write_batch_ecs(path, counts, start, first_bucket, codes, addresses, v6_addresses=None):
+    """With `v6_addresses`, IPV6_SHARE of the events whose country has one go to it instead:
+    picked by a hash of bucket, country and event, so spread over countries and the same
+    events every time."""
     with open(path, "w") as out:
         for b in range(counts.shape[1]):
             bucket_start = start + dt.timedelta(seconds=900 * (first_bucket + b))
             for i in np.flatnonzero(counts[:, b]):
                 for e in range(counts[i, b]):
                     when = bucket_start + dt.timedelta(seconds=(e * 7919) % 900, milliseconds=e % 1000)
+                    address = addresses[codes[i]]
+                    if v6_addresses and codes[i] in v6_addresses and \
+                            (b * 1_000_003 + i * 7919 + e * 104_729) % 1000 < 1000 * IPV6_SHARE:
+                        address = v6_addresses[codes[i]]
                     out.write(
                         '{"@timestamp":"%s","event":{"category":["network"]},'
                         '"source":{"ip":"10.0.%d.%d","port":%d},'
                         '"destination":{"ip":"%s","port":443},"network":{"transport":"tcp"}}\n'
                         % (when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z", e % 8, 10 + i % 200,
-                           40000 + e % 20000, addresses[codes[i]]))
+                           40000 + e % 20000, address))
 
 
 def main():
@@ -122,6 +148,8 @@ def main():
     batch = negative_binomial(mean[:, buckets:] * args.batch_volume, args.dispersion, rng)
     write_counts(args.out / "batch-counts.csv", batch, start, codes, first_bucket=buckets)
     write_batch_ecs(args.out / "batch-ecs.ndjson", batch, start, buckets, codes, addresses)
+    write_batch_ecs(args.out / "batch-ecs-ipv6.ndjson", batch, start, buckets, codes, addresses,
+                    country_addresses_v6(codes))
     print(f"{args.countries} countries x {buckets} buckets: {int(counts[:, :buckets].sum())} training events, "
           f"{int(batch.sum())} batch events, in {args.out}")
 

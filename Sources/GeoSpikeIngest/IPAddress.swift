@@ -62,79 +62,110 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         return result << 8 | octet
     }
 
-    /// Parses IPv6 text: groups before `::` shift into `head`, groups after it into `tail`,
-    /// and the gap is the zero groups between them.
+    /// Parses IPv6 text, ignoring a zone id (`%eth0`): everything before the first `%`
+    /// must be the address.
     static func parseV6(_ p: UnsafePointer<UInt8>, count: Int) -> (UInt64, UInt64)? {
-        var n = count
-        for i in 0..<count where p[i] == UInt8(ascii: "%") {
-            n = i
-            break
-        }
-        guard n >= 2 else { return nil }
-        var head: UInt128 = 0
-        var tail: UInt128 = 0
-        var headGroups = 0
-        var tailGroups = 0
-        var sawGap = false
+        guard let (address, length) = scanV6(p, count: count), length == count || p[length] == UInt8(ascii: "%")
+        else { return nil }
+        return (UInt64(truncatingIfNeeded: address >> 64), UInt64(truncatingIfNeeded: address))
+    }
+
+    /// Reads IPv6 text from `p` up to the first byte that cannot continue it.
+    ///
+    /// Returns the address and that byte's offset, or nil when the text before it is not
+    /// an address. The caller decides what may follow (`%` and a zone id in logs, a comma
+    /// in Tor's tables).
+    ///
+    /// RFC 4291 text: eight groups of 1 to 4 hex digits (either case), or fewer with one
+    /// `::` standing for the zero groups missing, and optionally dotted IPv4 in place of
+    /// the last two groups. All groups go into one register as read; the zeros of `::` are
+    /// opened up once at the end, so a group costs a shift and an or. Where eight bytes can
+    /// be read, a group is read without a branch per digit (`hexGroup(at:)`): a group's
+    /// length varies, and a loop that stops at its end mispredicts once per group.
+    @inline(__always)
+    static func scanV6(_ p: UnsafePointer<UInt8>, count: Int) -> (address: UInt128, length: Int)? {
+        var groups: UInt128 = 0
+        var groupCount = 0
+        var groupsBeforeGap: Int?
         var i = 0
-        if p[0] == UInt8(ascii: ":") {
-            guard p[1] == UInt8(ascii: ":") else { return nil }
-            sawGap = true
+        if count >= 1, p[0] == UInt8(ascii: ":") {
+            guard count >= 2, p[1] == UInt8(ascii: ":") else { return nil }
+            groupsBeforeGap = 0
             i = 2
         }
-        while i < n {
+        var afterGap = groupsBeforeGap != nil
+        while true {
+            let first = i
             var value: UInt32 = 0
-            var digits = 0
-            var j = i
-            while j < n, let h = hexValue(p[j]) {
-                value = value << 4 | UInt32(h)
-                digits += 1
-                j += 1
-            }
-            if j < n, p[j] == UInt8(ascii: ".") {
-                // An embedded IPv4 tail fills the last two groups.
-                guard let v4 = parseV4(p + i, count: n - i) else { return nil }
-                if sawGap {
-                    tail = tail << 32 | UInt128(v4)
-                    tailGroups += 2
-                } else {
-                    head = head << 32 | UInt128(v4)
-                    headGroups += 2
+            if count - i >= 8 {
+                let group = hexGroup(at: p + i)
+                value = group.value
+                i += group.length
+            } else {
+                while i < count, let digit = hexValue(p[i]) {
+                    value = value &<< 4 | UInt32(digit)
+                    i += 1
                 }
-                i = n
+            }
+            // Longer runs are no group, nor the first octet of dotted IPv4.
+            guard i - first <= 4 else { return nil }
+            if i < count, p[i] == UInt8(ascii: ".") {
+                // Dotted IPv4 in place of the last two groups; it ends the address.
+                var end = i
+                while end < count, p[end] == UInt8(ascii: ".") || p[end] &- UInt8(ascii: "0") < 10 { end += 1 }
+                guard groupCount <= 6, let v4 = parseV4(p + first, count: end - first) else { return nil }
+                groups = groups &<< 32 | UInt128(v4)
+                groupCount += 2
+                i = end
                 break
             }
-            guard digits > 0, digits <= 4 else { return nil }
-            if sawGap {
-                tail = tail << 16 | UInt128(value)
-                tailGroups += 1
-            } else {
-                head = head << 16 | UInt128(value)
-                headGroups += 1
+            if i == first {
+                // Only `::` may end an address; a single `:` needs a group after it.
+                guard afterGap else { return nil }
+                break
             }
-            i = j
-            if i < n {
-                guard p[i] == UInt8(ascii: ":") else { return nil }
+            guard groupCount < 8 else { return nil }
+            groups = groups &<< 16 | UInt128(value)
+            groupCount += 1
+            guard i < count, p[i] == UInt8(ascii: ":") else { break }
+            i += 1
+            afterGap = i < count && p[i] == UInt8(ascii: ":")
+            if afterGap {
+                guard groupsBeforeGap == nil else { return nil }
+                groupsBeforeGap = groupCount
                 i += 1
-                if i < n, p[i] == UInt8(ascii: ":") {
-                    guard !sawGap else { return nil }
-                    sawGap = true
-                    i += 1
-                } else if i == n {
-                    return nil
-                }
             }
         }
-        let groups = headGroups + tailGroups
-        let address: UInt128
-        if sawGap {
-            guard groups < 8 else { return nil }
-            address = head << (16 * (8 - headGroups)) | tail
-        } else {
-            guard groups == 8 else { return nil }
-            address = head
-        }
-        return (UInt64(truncatingIfNeeded: address >> 64), UInt64(truncatingIfNeeded: address))
+        guard let groupsBeforeGap else { return groupCount == 8 ? (groups, i) : nil }
+        guard groupCount < 8 else { return nil }
+        // The groups after `::` stay where they are; those before it move up past the zeros.
+        let tail = groups & ((1 &<< (16 * (groupCount - groupsBeforeGap))) &- 1)
+        return ((groups ^ tail) &<< (16 * (8 - groupCount)) | tail, i)
+    }
+
+    /// The run of hex digits at `p` (up to 8) and, when it is at most 4 long, its value;
+    /// reads 8 bytes from `p`.
+    ///
+    /// All eight bytes are classified at once (SWAR): a byte is a digit when its value xor
+    /// 0x30 is below 10, and a letter when its value with the case bit set is within 0x61…
+    /// 0x66, both shown by the top bit of a sum (a carry can only leave a byte that is not
+    /// hex, so it reaches only bytes after the run, which are ignored). A hex byte's value
+    /// is its low nibble, plus 9 for letters (bit 6).
+    @inline(__always)
+    static func hexGroup(at p: UnsafePointer<UInt8>) -> (value: UInt32, length: Int) {
+        let bytes = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self).littleEndian
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let tops = ones &* 0x80
+        let digits = bytes ^ (ones &* 0x30)
+        let isDigit = ~(digits | (digits &+ ones &* 0x76)) & tops
+        let lower = bytes | (ones &* 0x20)
+        let isLetter = (lower &+ ones &* 0x1F) & ~(lower &+ ones &* 0x19) & tops  // ≥ 0x61 and not ≥ 0x67
+        let length = (~(isDigit | isLetter) & tops).trailingZeroBitCount / 8
+        let nibbles = (bytes & (ones &* 0x0F)) &+ ((bytes >> 6) & ones) &* 9
+        // The run's nibbles moved up so its last is byte 3; bytes past the run move above byte 3.
+        let aligned = UInt32(truncatingIfNeeded: nibbles &<< UInt64(8 * (4 - min(length, 4))))
+        let pairs = (aligned &<< 4 | aligned >> 8) & 0x00FF_00FF  // bytes 0 and 2: two nibbles each
+        return ((pairs & 0xFF) << 8 | pairs >> 16, length)
     }
 
     /// The value of a hex digit; arithmetic rather than ranges, which stay slow in debug builds.

@@ -133,6 +133,119 @@ struct GeoIPTests {
         }
     }
 
+    @Test func ipv6LinesTakeTheFastPathAndAgreeWithTheGeneralPath() throws {
+        let last = "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+        for row in try IPv6ReferenceTable().rows {
+            // The text as start and end, as start only and as end only, before each line ending.
+            for (line, startText) in [
+                ("\(row.text),\(row.text),SE", true), ("\(row.text),\(last),SE", true),
+                ("::,\(row.text),SE", false),
+            ] {
+                for ending in ["\n", "\r\n", ""] {
+                    let bytes = Array((line + ending + "::,::,??\n").utf8)
+                    let count = line.utf8.count + ending.utf8.count
+                    let (fast, general) = try bytes.withUnsafeBufferPointer { buffer in
+                        let base = try #require(buffer.baseAddress)
+                        return (
+                            TorGeoIPTable.ipv6Line(base, from: 0, count: count),
+                            try? TorGeoIPTable.generalLine(base, from: 0, count: count, lineNumber: 1, path: "")
+                        )
+                    }
+                    let shown = "'\(line)' + \(ending.debugDescription)"
+                    if let fast {
+                        guard case .v6(let start, let end, let code)? = general?.line else {
+                            Issue.record("\(shown): the fast path took a line the general path does not")
+                            continue
+                        }
+                        #expect(fast.start == start && fast.end == end && fast.code == code, "\(shown)")
+                        #expect(fast.next == general?.next, "\(shown)")
+                    }
+                    // Every valid bound Tor could write takes the fast path, with Python's value.
+                    guard let (hi, lo) = row.address, row.ipv4Mapped == nil, !row.text.contains("%") else {
+                        #expect(fast == nil, "\(shown)")
+                        continue
+                    }
+                    let expected = UInt128(hi) << 64 | UInt128(lo)
+                    let bound = startText ? fast?.start : fast?.end
+                    #expect(bound == expected, "\(shown)")
+                }
+            }
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/tor/geoip6")))
+    func everyLineOfDebiansIPv6TableTakesTheFastPath() throws {
+        let file = try TorGeoIPTable.FileBytes(path: "/usr/share/tor/geoip6")
+        let (ranges, disagreements) = try file.withBytes { bytes in
+            let base = try #require(bytes.baseAddress)
+            var ranges = 0
+            var disagreements: [String] = []
+            var lineStart = 0
+            while lineStart < bytes.count {
+                let general = try TorGeoIPTable.generalLine(
+                    base, from: lineStart, count: bytes.count, lineNumber: 0, path: "")
+                if case .v6(let start, let end, let code) = general.line {
+                    ranges += 1
+                    let fast = TorGeoIPTable.ipv6Line(base, from: lineStart, count: bytes.count)
+                    if fast?.start != start || fast?.end != end || fast?.code != code || fast?.next != general.next {
+                        disagreements.append(String(decoding: bytes[lineStart..<general.next], as: UTF8.self))
+                    }
+                }
+                lineStart = general.next
+            }
+            return (ranges, disagreements)
+        }
+        #expect(ranges > 100_000)
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+    }
+
+    @Test func malformedIPv6LinesAreErrorsNamingFileAndLine() throws {
+        let good = "# comment\n2001:218::,2001:218:ffff:ffff:ffff:ffff:ffff:ffff,JP\n\n"
+        let bad = [
+            "2a02:cf40::,2a02:cf47:ffff:ffff:ffff:ffff:ffff:ffff:,NO",  // trailing colon
+            "2a02:cf40::,2a02:cf47:fffff:ffff:ffff:ffff:ffff:ffff,NO",  // 5-digit group
+            "2a02::cf40::,2a02:cf47::,NO",  // two ::
+            "2a02:cf40::,2a02:cf47:ffff:ffff:ffff:ffff:ffff:ffff:ffff,NO",  // nine groups
+            "2a02:cf47::,2a02:cf40::,NO",  // start after end
+            "::ffff:1.2.3.0,::ffff:1.2.3.255,NO",  // IPv4-mapped: IPv4 belongs in the other file
+            "2a02:cf40::,2a02:cf47::,NOR",
+            "2a02:cf40::,,NO",
+        ]
+        for line in bad {
+            let path = try Fixture.write(good + line + "\n2a03:2880::,2a03:2880::ffff,IE\n", name: "geoip6-bad")
+            let error = #expect(throws: GeoSpikeError.self, "\(line)") { try TorGeoIPTable(path: path) }
+            #expect(error?.kind == .badData, "\(line)")
+            #expect(error?.message.contains("geoip6-bad:4: '\(line)'") == true, "\(line): \(error?.message ?? "")")
+        }
+    }
+
+    @Test func outOfOrderIPv6TableAnswersFromSortedArrays() throws {
+        let sortedPath = Fixture.path("tor/geoip6")
+        let lines = try String(contentsOfFile: sortedPath, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("#") }
+        let shuffledPath = try Fixture.write(lines.reversed().joined(separator: "\n"), name: "geoip6-shuffled")
+        let shuffledSurvey = try TorGeoIPTable.FileBytes(path: shuffledPath).withBytes {
+            try TorGeoIPTable.survey($0, path: shuffledPath)
+        }
+        #expect(!shuffledSurvey.isSortedText && shuffledSurvey.v6Ranges == lines.count)
+        let sorted = try TorGeoIPTable(path: sortedPath)
+        let shuffled = try TorGeoIPTable(path: shuffledPath)
+        #expect(shuffled.rangeCount.v6 == lines.count)
+        for line in lines {
+            let bounds = line.split(separator: ",").prefix(2).compactMap { IPAddress($0) }
+            guard case .v6(let sh, let sl) = bounds.first, case .v6(let eh, let el) = bounds.last else {
+                Issue.record("'\(line)' has no IPv6 bounds")
+                continue
+            }
+            let (start, end) = (UInt128(sh) << 64 | UInt128(sl), UInt128(eh) << 64 | UInt128(el))
+            for probe in [start &- 1, start, start &+ 1, end &- 1, end, end &+ 1] {
+                let address = IPAddress.v6(UInt64(truncatingIfNeeded: probe >> 64), UInt64(truncatingIfNeeded: probe))
+                #expect(shuffled.country(of: address) == sorted.country(of: address), "\(address)")
+            }
+        }
+        #expect(shuffled.country(of: try #require(IPAddress("2a02:cf47::1")))?.code == "NO")
+    }
+
     @Test func badDatabasesGetClearErrors() throws {
         let missing = #expect(throws: GeoSpikeError.self) {
             try GeoIPResolver(spec: "/nonexistent/GeoLite2-Country.mmdb")

@@ -27,6 +27,36 @@ struct IPAddressTests {
         }
     }
 
+    @Test func ipv6TextParsesAsPythonsIPAddressModuleSays() throws {
+        let table = try IPv6ReferenceTable()
+        #expect(table.rows.count > 1000 && table.rows.contains { $0.address == nil })
+        for row in table.rows {
+            let parsed = Self.parseV6(row.text)
+            #expect(parsed?.0 == row.address?.hi && parsed?.1 == row.address?.lo, "'\(row.text)'")
+            guard let (hi, lo) = row.address else { continue }
+            let expected: IPAddress = row.ipv4Mapped.map { .v4($0) } ?? .v6(hi, lo)
+            #expect(IPAddress(row.text) == expected, "'\(row.text)'")
+        }
+    }
+
+    /// `parseV6` on the text, with a comma after it that it must not read.
+    static func parseV6(_ text: String) -> (UInt64, UInt64)? {
+        let bytes = Array(text.utf8) + [UInt8(ascii: ",")]
+        return bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.flatMap { IPAddress.parseV6($0, count: buffer.count - 1) }
+        }
+    }
+
+    @Test func whereParsingIsLooserThanPython() {
+        // Leading zeros in dotted octets, as in IPv4 alone; any zone id, even an empty one.
+        #expect(IPAddress("::ffff:01.002.3.4") == .v4(0x0102_0304))
+        #expect(IPAddress("64:ff9b::010.0.0.1") == .v6(0x0064_FF9B_0000_0000, 0x0A00_0001))
+        #expect(IPAddress("fe80::1%") == .v6(0xFE80_0000_0000_0000, 1))
+        #expect(IPAddress("fe80::1%a%b") == .v6(0xFE80_0000_0000_0000, 1))
+        #expect(IPAddress("::%") == .v6(0, 0))
+        #expect(IPAddress("1:%eth0") == nil)
+    }
+
     @Test func ipv4MappedAddressesAreIPv4() {
         #expect(IPAddress("::ffff:89.160.20.156") == .v4(0x59A0_149C))
         #expect(IPAddress("::ffff:59a0:149c") == .v4(0x59A0_149C))
