@@ -6,7 +6,8 @@ import Synchronization
 /// Each line is `START,END,CC`: decimal integers for IPv4 (`16777216,16777471,AU`), IPv6
 /// text for IPv6 (`2001:2::,2001:2:0:ffff:ffff:ffff:ffff:ffff,JP`); `#` starts a comment,
 /// `??` marks an unknown range. Tables are parsed by hand (the Debian files have 660k
-/// lines) and cached for the process, never on disk.
+/// lines) and cached for the process; only what the check of a file found is kept on disk
+/// (`SurveyCache`), so that a run does not check the same 25 MB again.
 ///
 /// Loading is what a scorer run pays for, for a batch of a few hundred events, so the
 /// file is mapped and checked line by line, but not copied into arrays when it needs no
@@ -15,7 +16,7 @@ import Synchronization
 /// made `textLookupsBeforeArrays` such lookups (a large ingest with many distinct
 /// destinations), the ranges are read into sorted parallel arrays, where a lookup costs
 /// about 0.1 µs; a file that mixes families or is out of order gets them at load. Either
-/// way a malformed line is an error at load.
+/// way a malformed line is an error at load, in every run: only a file that passed is remembered.
 public final class TorGeoIPTable: Sendable {
     public let path: String
     /// The checked file when it is of one family and in order; nil when it was read into arrays.
@@ -24,6 +25,8 @@ public final class TorGeoIPTable: Sendable {
     /// after `textLookupsBeforeArrays` lookups in the text.
     private let index = AtomicLazyReference<RangeIndex>()
     private let textLookups = Atomic<Int>(0)
+    /// Whether the load took the survey from the `SurveyCache` instead of checking the file.
+    let surveyWasRemembered: Bool
 
     /// Text lookups after which the arrays are built: about what building them costs.
     static let textLookupsBeforeArrays = 16_384
@@ -41,7 +44,8 @@ public final class TorGeoIPTable: Sendable {
         case read(Data)
 
         init(path: String) throws {
-            if let file = MappedFile(path: path) {
+            // Not populated: with a remembered survey, a run reads only the pages it bisects.
+            if let file = MappedFile(path: path, populate: false) {
                 self = .mapped(file)
             } else if let data = FileManager.default.contents(atPath: path) {
                 self = .read(data)
@@ -51,6 +55,14 @@ public final class TorGeoIPTable: Sendable {
                     "cannot read the GeoIP table \(path); install tor-geoipdb (make deps) or pass --geoip FILE.mmdb")
             }
         }
+
+        /// The mapped file's identity, for the `SurveyCache`; nil for a file that was read.
+        var identity: String? {
+            if case .mapped(let file) = self { return file.identity }
+            return nil
+        }
+
+        var count: Int { withBytes(\.count) }
 
         func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
             switch self {
@@ -78,14 +90,22 @@ public final class TorGeoIPTable: Sendable {
     private static let cache = Mutex<[String: TorGeoIPTable]>([:])
 
     /// Maps and checks a table file; malformed lines are an error naming the file and line.
-    public init(path: String) throws {
+    /// A file that `surveyCache` remembers as checked is not checked again.
+    public init(path: String, surveyCache: SurveyCache? = .standard) throws {
         self.path = path
         let file = try FileBytes(path: path)
+        let identity = file.identity
+        let remembered = identity.flatMap { surveyCache?.survey(of: $0) }
+        if remembered == nil, case .mapped(let mapped) = file { mapped.populate() }
         let (survey, arrays) = try file.withBytes { bytes in
-            let survey = try Self.survey(bytes, path: path)
+            let survey = try remembered ?? Self.survey(bytes, path: path)
             let arrays = survey.isSortedText ? nil : try Self.rangeArrays(bytes, survey: survey, path: path)
             return (survey, arrays)
         }
+        if remembered == nil, let identity, let surveyCache, file.count >= surveyCache.minimumBytes {
+            surveyCache.remember(survey, of: identity)
+        }
+        surveyWasRemembered = remembered != nil
         if let arrays {
             text = nil
             index.storeIfNil(RangeIndex(arrays))

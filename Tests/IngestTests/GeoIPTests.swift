@@ -246,6 +246,44 @@ struct GeoIPTests {
         #expect(shuffled.country(of: try #require(IPAddress("2a02:cf47::1")))?.code == "NO")
     }
 
+    @Test func aCheckedTableIsRememberedUntilItChanges() throws {
+        let cache = TorGeoIPTable.SurveyCache(
+            directory: Fixture.temporaryPath("survey-cache-\(UUID())"), minimumBytes: 0)
+        let good = "# ranges\n16777216,16777471,AU\n16777472,16778239,CN\n"
+        let path = try Fixture.write(good, name: "geoip-remembered")
+        #expect(try !TorGeoIPTable(path: path, surveyCache: cache).surveyWasRemembered)
+        let remembered = try TorGeoIPTable(path: path, surveyCache: cache)
+        #expect(remembered.surveyWasRemembered)
+        #expect(remembered.rangeCount.v4 == 2)
+        #expect(remembered.country(of: try #require(IPAddress("1.0.0.9")))?.code == "AU")
+        #expect(remembered.country(of: try #require(IPAddress("1.0.1.9")))?.code == "CN")
+
+        // Rewritten in place at the same size, at once: checked again, and refused.
+        _ = try Fixture.write(good.replacingOccurrences(of: "16777472", with: "1677747x"), name: "geoip-remembered")
+        let error = #expect(throws: GeoSpikeError.self) { try TorGeoIPTable(path: path, surveyCache: cache) }
+        #expect(
+            error?.message.contains("geoip-remembered:3: '1677747x,16778239,CN'") == true, "\(error?.message ?? "")")
+        #expect(throws: GeoSpikeError.self) { try TorGeoIPTable(path: path, surveyCache: cache) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache.directory).count == 1)
+    }
+
+    @Test func aCacheThatCannotBeWrittenCostsOnlyTheCheck() throws {
+        let cache = TorGeoIPTable.SurveyCache(directory: "/proc/geospike-cannot-write-here", minimumBytes: 0)
+        let path = try Fixture.write("16777216,16777471,AU\n", name: "geoip-uncached")
+        for _ in 0..<2 {
+            let table = try TorGeoIPTable(path: path, surveyCache: cache)
+            #expect(!table.surveyWasRemembered)
+            #expect(table.country(of: try #require(IPAddress("1.0.0.9")))?.code == "AU")
+        }
+    }
+
+    @Test func smallTablesAreNotRemembered() throws {
+        let cache = TorGeoIPTable.SurveyCache(directory: Fixture.temporaryPath("survey-cache-\(UUID())"))
+        let path = try Fixture.write("16777216,16777471,AU\n", name: "geoip-small")
+        for _ in 0..<2 { #expect(try !TorGeoIPTable(path: path, surveyCache: cache).surveyWasRemembered) }
+        #expect(!FileManager.default.fileExists(atPath: cache.directory))
+    }
+
     @Test func badDatabasesGetClearErrors() throws {
         let missing = #expect(throws: GeoSpikeError.self) {
             try GeoIPResolver(spec: "/nonexistent/GeoLite2-Country.mmdb")
