@@ -568,19 +568,24 @@ def bench_batch(directory, bin_dir, python, repeats):
     score = [bin_dir / "geospike-score", "--model", model]
     result = {"runs": []}
     # The same batch with a few percent of its destinations over IPv6: one is enough to load
-    # the tor-geoipdb IPv6 table, which an IPv4-only batch never reads.
-    for name, where, suffix in (("training volume", directory, ""),
-                                ("training volume with IPv6", directory, "-ipv6"),
-                                (f"{BATCH_VOLUME:g}x volume", busy, "")):
+    # the tor-geoipdb IPv6 table, which an IPv4-only batch never reads. Runs remember that the
+    # tables were checked (~/.cache/geospike); the last row never can, as the first run after
+    # tor-geoipdb changes.
+    first_run = dict(swift_env(), XDG_CACHE_HOME="/dev/null")
+    for name, where, suffix, env in (("training volume", directory, "", swift_env()),
+                                     ("training volume with IPv6", directory, "-ipv6", swift_env()),
+                                     (f"{BATCH_VOLUME:g}x volume", busy, "", swift_env()),
+                                     ("training volume with IPv6, tor tables checked", directory, "-ipv6",
+                                      first_run)):
         batch, output = where / f"batch-ecs{suffix}.ndjson", where / f"alerts-30m{suffix}.ndjson"
         events = sum(1 for _ in open(batch, "rb"))
         ipv6 = sum(1 for line in open(batch, "rb") if IPV6_DESTINATION.search(line))
         name += f" ({ipv6} to IPv6 destinations)" if ipv6 else ""
         log(f"batch, {name}: {events} events")
         series = repeat_exact(f"geospike-score, 30-minute ECS batch ({name})", score + ["--input", batch],
-                              swift_env(), times, stdout_path=output)
+                              env, times, stdout_path=output)
         result["runs"].append({"name": name, "events": events, "series": series,
-                               "alerts": sum(1 for _ in open(output, "rb"))})
+                               "alerts": sum(1 for _ in open(output, "rb")), "steady": env is not first_run})
     # What is not the batch: the same counts without JSON or GeoIP, and a process that only starts.
     result["counts"] = repeat_exact("geospike-score, the same batch as counts",
                                     score + ["--format", "counts", "--input", directory / "batch-counts.csv"],
@@ -854,7 +859,9 @@ def batch_section(batch, ratios):
              "countries, write the alerts. The batch is the wide workload's two buckets after training, at the "
              f"training rates and at {BATCH_VOLUME:g}× them, and at the training rates with a few percent of the "
              "events sent to the same countries over IPv6 (placing any IPv6 address reads the IPv6 table too). "
-             "Whole processes; CPU from each one's own rusage (wait4).",
+             "A run remembers in ~/.cache/geospike that the tor tables passed their check; the last row runs without "
+             "that memory (`XDG_CACHE_HOME=/dev/null`), as the first run after tor-geoipdb is installed or upgraded "
+             "does. Whole processes; CPU from each one's own rusage (wait4).",
              "", "| run | wall (median) | wall min–max | CPU (median) | CPU min–max | peak RSS | runs |",
              "|---|---|---|---|---|---|---|"]
     for entry in batch["runs"]:
@@ -869,9 +876,11 @@ def batch_section(batch, ratios):
                   f"{kernel['name']}: {fmt(ns)} ns per country-window, {fmt(1e9 / ns)} country-windows per CPU-second."]
     for entry in batch["runs"]:
         series = entry["series"]
+        # The target is the run every 15 minutes; the first after a tor-geoipdb change is shown beside it.
         ratios.append(("wide", f"30-minute ECS batch, 250 countries, {entry['name']}, end to end (s)",
-                       fmt(series.median()), fmt(series.median("cpu")), "≤ 0.05 s",
-                       verdict(series.median("cpu"), TARGETS["batch_latency_s"], higher_is_better=False)))
+                       fmt(series.median()), fmt(series.median("cpu")), "≤ 0.05 s" if entry["steady"] else "—",
+                       verdict(series.median("cpu"), TARGETS["batch_latency_s"], higher_is_better=False)
+                       if entry["steady"] else "—"))
     return lines
 
 
