@@ -553,6 +553,12 @@ def repeat_exact(label, cmd, env, times, stdout_path=None):
         series.samples.append(measure_exact(cmd, env, stdout_path))
         sample = series.samples[-1]
         log(f"  {label} #{i + 1}: {sample.wall * 1e3:.1f} ms wall, {sample.cpu * 1e3:.1f} ms CPU")
+    # A child's peak RSS from wait4 starts at this Python process's own (Linux keeps the
+    # pre-exec high-water mark: 69 MB for every run late in a full bench), so the peak comes
+    # from one more run under GNU time, which forks from a small process.
+    rss_kb = measure(cmd, env, stdout_path).rss_kb
+    for sample in series.samples:
+        sample.rss_kb = rss_kb
     return series
 
 
