@@ -35,7 +35,8 @@ public enum BLAS {
     ) {
         let (m, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
         let (kb, n) = transposeB ? (b.columns, b.rows) : (b.rows, b.columns)
-        precondition(k == kb && c.rows == m && c.columns == n, "gemm: (\(m)x\(k))·(\(kb)x\(n)) into \(c.rows)x\(c.columns)")
+        precondition(
+            k == kb && c.rows == m && c.columns == n, "gemm: (\(m)x\(k))·(\(kb)x\(n)) into \(c.rows)x\(c.columns)")
         guard m > 0, n > 0 else { return }
         guard k > 0 else {
             for i in c.values.indices { c.values[i] *= beta }
@@ -73,6 +74,15 @@ public enum BLAS {
     public static func dot(_ x: [Double], _ y: [Double]) -> Double {
         precondition(x.count == y.count, "dot: \(x.count) vs \(y.count)")
         return cblas_ddot(Int32(x.count), x, 1, y, 1)
+    }
+
+    /// `Σᵢ x[i] · x[i + lag]`: a series against itself `lag` steps later.
+    public static func laggedDot(_ x: [Double], lag: Int) -> Double {
+        precondition(lag >= 0 && lag <= x.count, "laggedDot: lag \(lag) of \(x.count)")
+        guard x.count > lag else { return 0 }
+        return x.withUnsafeBufferPointer { p in
+            cblas_ddot(Int32(x.count - lag), p.baseAddress, 1, p.baseAddress! + lag, 1)
+        }
     }
 
     /// `y ← alpha · x + y`.

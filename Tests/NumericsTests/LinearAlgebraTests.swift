@@ -95,6 +95,15 @@ struct LinearAlgebraTests {
         #expect(throws: LinearAlgebraError.self) { try LAPACK.leastSquares(Matrix(rows: 1, columns: 2), [1]) }
     }
 
+    @Test func laggedDotIsTheSeriesAgainstItselfLater() {
+        let x: [Double] = [1, -2, 3, 0.5, -1, 4]
+        for lag in 0...x.count {
+            let direct = (0..<(x.count - lag)).reduce(0.0) { $0 + x[$1] * x[$1 + lag] }
+            #expect(abs(BLAS.laggedDot(x, lag: lag) - direct) < 1e-12, "lag \(lag)")
+        }
+        #expect(BLAS.laggedDot(x, lag: 1) == -2 - 6 + 1.5 - 0.5 - 4)
+    }
+
     @Test func emptyShapesAreHandledWithoutCallingBLAS() throws {
         let empty = Matrix(rows: 3, columns: 0)
         #expect(BLAS.multiply(empty, []) == [0, 0, 0])
