@@ -53,6 +53,7 @@ struct CountryListReader {
         var meanPerBucket: Double?
         var selection: FamilySelection?
         var usualSources: [String] = []
+        var windowVarianceFactor = 1.0
         try openObject(path())
         while let key = try nextKey(path()) {
             switch key {
@@ -74,6 +75,7 @@ struct CountryListReader {
                 usualSources = []
                 try openArray(path(key))
                 while try nextElement(path(key)) { usualSources.append(try string(path(key))) }
+            case "windowVarianceFactor": windowVarianceFactor = try double(path(key))
             default: try skipValue()  // a field from a newer version, as JSONDecoder ignores it
             }
         }
@@ -81,7 +83,7 @@ struct CountryListReader {
             guard let value else { throw Failure(description: "\(path()) has no \"\(key)\"") }
             return value
         }
-        return CountryModel(
+        var model = CountryModel(
             country: try required(code, "country"), family: try required(family, "family"),
             dispersion: try required(dispersion, "dispersion"), sigma: try required(sigma, "sigma"),
             levelVariance: try required(levelVariance, "levelVariance"),
@@ -89,6 +91,8 @@ struct CountryListReader {
             nonZeroBuckets: try required(nonZeroBuckets, "nonZeroBuckets"),
             meanPerBucket: try required(meanPerBucket, "meanPerBucket"),
             selection: try required(selection, "selection"), usualSources: usualSources)
+        model.windowVarianceFactor = windowVarianceFactor
+        return model
     }
 
     private mutating func familySelection(_ path: @autoclosure () -> String) throws -> FamilySelection {

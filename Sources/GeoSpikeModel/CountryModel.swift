@@ -26,6 +26,11 @@ public struct CountryModel: Codable, Equatable, Sendable {
     /// each, `host.name` then `source.ip` values), so an alert can say whether its top
     /// source is a usual one. Empty when the logs carried no influencers (counts CSV).
     public var usualSources: [String] = []
+    /// How much more a window's total varies than its buckets' variances add up to, from
+    /// the correlation of consecutive buckets' residuals in training (`WindowCorrelation`):
+    /// busy hours come in runs, so a window of a busy country can run high with no spike.
+    /// 1 (independent buckets) for models written before it was measured.
+    public var windowVarianceFactor: Double = 1
 
     public var countryCode: CountryCode? { CountryCode(country) }
 

@@ -17,6 +17,8 @@ public struct ModelInspection: Codable, Sendable {
         public var peakLocalTime: String
         public var dispersion: Double
         public var sigma: Double
+        /// `CountryModel.windowVarianceFactor`: how much runs of busy buckets widen the multi-bucket test.
+        public var windowVarianceFactor: Double
         public var trainingEvents: Int
         public var selection: String
     }
@@ -40,7 +42,8 @@ public struct ModelInspection: Codable, Sendable {
             for slot in 0..<slots {
                 design.fillRow(&row, secondOfDay: Double(slot * span) + Double(span) / 2, weekday: day)
                 for j in row.indices { week[day * slots + slot, j] = row[j] }
-                labels.append(String(format: "%@ %02d:%02d", Self.weekdayNames[day], slot * span / 3600, slot * span % 3600 / 60))
+                labels.append(
+                    String(format: "%@ %02d:%02d", Self.weekdayNames[day], slot * span / 3600, slot * span % 3600 / 60))
             }
         }
         let eta = BLAS.multiply(week, model.coefficients)
@@ -56,7 +59,8 @@ public struct ModelInspection: Codable, Sendable {
             return Country(
                 country: c.country, name: c.countryCode?.name ?? c.country, family: c.family.rawValue,
                 meanExpected: total / Double(week.rows), peakExpected: peak, peakLocalTime: labels[peakAt],
-                dispersion: c.dispersion, sigma: c.sigma, trainingEvents: c.trainingEvents,
+                dispersion: c.dispersion, sigma: c.sigma, windowVarianceFactor: c.windowVarianceFactor,
+                trainingEvents: c.trainingEvents,
                 selection: c.selection.reason)
         }
         metadata = model.metadata
@@ -80,22 +84,23 @@ public struct ModelInspection: Codable, Sendable {
             "trained on \(metadata.trainingStart) … \(metadata.trainingEnd): \(metadata.trainingBuckets) buckets of \(metadata.bucketSpanSeconds / 60) min, \(metadata.trainingEvents) events",
             "time zone \(metadata.timeZone); seed \(metadata.options.seed); \(featureSummary)",
             String(
-                format: "new-country prior: P(any traffic in a bucket) %.2g, excess size mean %.2f, dispersion %.2f (from %d sparse countries)",
+                format:
+                    "new-country prior: P(any traffic in a bucket) %.2g, excess size mean %.2f, dispersion %.2f (from %d sparse countries)",
                 newCountryPrior.nonZeroProbability, newCountryPrior.sizeMean, newCountryPrior.sizeDispersion,
                 newCountryPrior.sourceCountries),
             "calibration: \(calibration.heldOutCountryBuckets) held-out country-buckets over \(String(format: "%.1f", calibration.heldOutDays)) days"
                 + ", single-bucket and multi-bucket tests corrected separately",
             "",
-            "country  name                        family     mean/bucket  peak/bucket  peak local  dispersion  sigma   events",
+            "country  name                        family     mean/bucket  peak/bucket  peak local  dispersion  sigma  window×   events",
         ]
         for c in countries {
             lines.append(
                 String(
-                    format: "%@  %@  %@  %11.3f  %11.3f  %@   %10.4f  %5.3f  %7d",
+                    format: "%@  %@  %@  %11.3f  %11.3f  %@   %10.4f  %5.3f  %7.2f  %7d",
                     c.country.padding(toLength: 7, withPad: " ", startingAt: 0),
                     String(c.name.prefix(26)).padding(toLength: 26, withPad: " ", startingAt: 0),
                     c.family.padding(toLength: 9, withPad: " ", startingAt: 0), c.meanExpected, c.peakExpected,
-                    c.peakLocalTime, c.dispersion, c.sigma, c.trainingEvents))
+                    c.peakLocalTime, c.dispersion, c.sigma, c.windowVarianceFactor, c.trainingEvents))
         }
         return lines.joined(separator: "\n") + "\n"
     }

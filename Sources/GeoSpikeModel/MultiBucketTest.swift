@@ -5,7 +5,8 @@ import GeoSpikeNumerics
 /// A botnet that doubles a country's traffic for hours never makes one bucket improbable,
 /// but the sum over a window does. The sum of NB counts with different means is not NB;
 /// it is approximated by the NB with the sum's mean and variance (moment matching), which
-/// is close in the upper tail.
+/// is close in the upper tail. The variance is the buckets' own times the country's
+/// `windowVarianceFactor`, since busy buckets come in runs (`WindowCorrelation`).
 ///
 /// Two rules keep the test about *sustained* excess rather than echoes of a burst:
 /// - a bucket is tested only when its own count is more than one standard deviation above
@@ -20,15 +21,17 @@ public enum MultiBucketTest {
 
     /// log P(window sum ≥ observed window sum) for each bucket of one country's series,
     /// 0 where the bucket is not clearly above its expected count.
-    public static func logUpperTails(actual: [Double], expected: [Double], variance: [Double], window: Int)
-        -> [Double]
-    {
+    public static func logUpperTails(
+        actual: [Double], expected: [Double], variance: [Double], window: Int, varianceFactor: Double = 1
+    ) -> [Double] {
         precondition(expected.count == actual.count && variance.count == actual.count)
         return [Double](unsafeUninitializedCapacity: actual.count) { out, initialized in
             actual.withUnsafeBufferPointer { actual in
                 expected.withUnsafeBufferPointer { expected in
                     variance.withUnsafeBufferPointer { variance in
-                        logUpperTails(actual: actual, expected: expected, variance: variance, window: window, into: out)
+                        logUpperTails(
+                            actual: actual, expected: expected, variance: variance, window: window,
+                            varianceFactor: varianceFactor, into: out)
                     }
                 }
             }
@@ -39,7 +42,8 @@ public enum MultiBucketTest {
     /// The same into `out`, without allocating: the scorer runs it on every country's column.
     public static func logUpperTails(
         actual: UnsafeBufferPointer<Double>, expected: UnsafeBufferPointer<Double>,
-        variance: UnsafeBufferPointer<Double>, window: Int, into out: UnsafeMutableBufferPointer<Double>
+        variance: UnsafeBufferPointer<Double>, window: Int, varianceFactor: Double = 1,
+        into out: UnsafeMutableBufferPointer<Double>
     ) {
         let n = actual.count
         precondition(expected.count == n && variance.count == n && out.count == n && window >= 1)
@@ -64,7 +68,8 @@ public enum MultiBucketTest {
             out[i] = 0
             guard actual[i] > 0, actual[i] > expected[i] + variance[i].squareRoot(), meanSum > 0 else { continue }
             let sum = (cappedSum - own + actual[i]).rounded()
-            let excess = varianceSum - meanSum
+            // Correlated buckets: the window's variance is the factor times the sum of theirs.
+            let excess = varianceFactor * varianceSum - meanSum
             let dispersion = excess > 1e-9 * meanSum ? excess / (meanSum * meanSum) : 0
             out[i] = CountTails.negativeBinomialLogSurvival(atLeast: sum, mean: meanSum, dispersion: dispersion)
         }

@@ -69,17 +69,20 @@ public struct Trainer: Sendable {
         var columns: [[Double]] = []
         for country in final.countries {
             let family = chosen[country].flatMap(Self.winner(of:)) ?? defaultFamily
-            guard let fit = try fit(family, country, in: final), let data = final.data[country] else { continue }
+            guard let fit = try fit(family, country, in: final), let data = final.data[country],
+                let c = series.index(of: country)
+            else { continue }
             columns.append(fit.coefficients)
-            countries.append(
-                CountryModel(
-                    country: country.code, family: fit.family, dispersion: fit.dispersion, sigma: fit.sigma,
-                    levelVariance: fit.levelVariance, trainingEvents: data.events, nonZeroBuckets: data.nonZeroBuckets,
-                    meanPerBucket: Double(data.events) / Double(buckets),
-                    selection: chosen[country]
-                        ?? FamilySelection(
-                            holdoutLogLikelihood: [:],
-                            reason: "no events before the held-out days: \(defaultFamily.rawValue) by default")))
+            var model = CountryModel(
+                country: country.code, family: fit.family, dispersion: fit.dispersion, sigma: fit.sigma,
+                levelVariance: fit.levelVariance, trainingEvents: data.events, nonZeroBuckets: data.nonZeroBuckets,
+                meanPerBucket: Double(data.events) / Double(buckets),
+                selection: chosen[country]
+                    ?? FamilySelection(
+                        holdoutLogLikelihood: [:],
+                        reason: "no events before the held-out days: \(defaultFamily.rawValue) by default"))
+            model.windowVarianceFactor = windowVarianceFactor(model, fit, series: series, country: c, cells: cells)
+            countries.append(model)
         }
         let coefficients = Matrix(
             rows: options.design.columnCount, columns: columns.count, columnMajor: columns.flatMap { $0 })
@@ -113,6 +116,16 @@ public struct Trainer: Sendable {
             tallies[key.country] = merged
         }
         return tallies.mapValues { pair in pair.flatMap { $0.top(16).map(\.value) } }
+    }
+
+    /// The country's `windowVarianceFactor` over the training buckets of `cells`.
+    func windowVarianceFactor(
+        _ model: CountryModel, _ fit: SeasonalFit, series: CountrySeries, country c: Int, cells: SeasonalCells
+    ) -> Double {
+        let (buckets, counts) = series.cells(of: c, in: 0..<cells.bucketCount)
+        return WindowCorrelation.varianceFactor(
+            model: model, coefficients: fit.coefficients, cells: cells, design: options.design, buckets: buckets,
+            counts: counts, window: options.multiBucketWindow)
     }
 
     /// NB when allowed (it nests Poisson and handles bursts), else the first family given.
@@ -153,7 +166,8 @@ public struct Trainer: Sendable {
         let pooledBuckets = pooledCounts.indices.filter { pooledCounts[$0] > 0 }
         let pooledFit = try SeasonalFitter.fitCounts(
             family: .poisson, cells: cells,
-            counts: CountryCellCounts(buckets: pooledBuckets, counts: pooledBuckets.map { pooledCounts[$0] }, cells: cells),
+            counts: CountryCellCounts(
+                buckets: pooledBuckets, counts: pooledBuckets.map { pooledCounts[$0] }, cells: cells),
             shape: ShapePrior(mean: .init(repeating: 0, count: options.design.smoothColumnCount), precision: 1))
         let shape = ShapePrior(
             mean: Array(pooledFit.coefficients.prefix(options.design.smoothColumnCount)),
@@ -230,7 +244,7 @@ public struct Trainer: Sendable {
             guard let c = series.index(of: country) else { continue }
             let actual = heldOutCounts[c]
             var scores: [String: Double] = [:]
-            var models: [CountFamily: (CountryModel, [Double])] = [:]
+            var models: [CountFamily: (CountryModel, [Double], SeasonalFit)] = [:]
             for family in families {
                 guard let fit = try fit(family, country, in: fitted) else { continue }
                 let model = CountryModel(
@@ -246,14 +260,16 @@ public struct Trainer: Sendable {
                 // its −∞ must not reach the model file.
                 guard total.isFinite else { continue }
                 scores[family.rawValue] = total / Double(max(1, heldOutStarts.count))
-                models[family] = (model, eta)
+                models[family] = (model, eta, fit)
             }
             let ranked = scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            guard let best = ranked.first, let family = CountFamily(rawValue: best.key), let (model, eta) = models[family]
+            guard let best = ranked.first, let family = CountFamily(rawValue: best.key),
+                case let (winner, eta, fit)? = models[family]
             else {
                 selections[country] = FamilySelection(
                     holdoutLogLikelihood: [:],
-                    reason: "every family gave some held-out count zero probability: \(defaultFamily.rawValue) by default")
+                    reason:
+                        "every family gave some held-out count zero probability: \(defaultFamily.rawValue) by default")
                 continue
             }
             let margin = ranked.count > 1 ? best.value - ranked[1].value : 0
@@ -264,6 +280,9 @@ public struct Trainer: Sendable {
                     best.key, heldOutStarts.count, best.value, margin, ranked[1].key)
                 : "only \(best.key) allowed"
             selections[country] = FamilySelection(holdoutLogLikelihood: scores, reason: reason)
+            var model = winner
+            model.windowVarianceFactor = windowVarianceFactor(
+                model, fit, series: series, country: c, cells: fitted.cells)
             let tests = heldOutLog10Probabilities(model: model, eta: eta, actual: actual)
             single += tests.single
             multi += tests.multi
@@ -296,7 +315,8 @@ public struct Trainer: Sendable {
         let expected = eta.map { model.expectedCount(linearPredictor: $0) }
         let variance = eta.map { model.variance(linearPredictor: $0) }
         let multi = MultiBucketTest.logUpperTails(
-            actual: actual, expected: expected, variance: variance, window: options.multiBucketWindow)
+            actual: actual, expected: expected, variance: variance, window: options.multiBucketWindow,
+            varianceFactor: model.windowVarianceFactor)
         return (
             (0..<n).map { model.logUpperTail(actual: actual[$0], linearPredictor: eta[$0]) / log(10) },
             multi.map { $0 / log(10) }

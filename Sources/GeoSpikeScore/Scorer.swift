@@ -168,7 +168,8 @@ public struct Scorer: Sendable {
             actual: actual, expected: typical, variance: columns.variance, logUpperTail: columns.logSingle(j))
         MultiBucketTest.logUpperTails(
             actual: actual, expected: UnsafeBufferPointer(typical), variance: UnsafeBufferPointer(columns.variance),
-            window: model.metadata.options.multiBucketWindow, into: columns.logMulti(j))
+            window: model.metadata.options.multiBucketWindow,
+            varianceFactor: model.countries[j].windowVarianceFactor, into: columns.logMulti(j))
     }
 
     /// A country not in the model: the new-country prior, and the window's occupancy.

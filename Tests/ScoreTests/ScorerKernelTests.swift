@@ -91,8 +91,8 @@ struct ScorerKernelTests {
             let expected = column.map { country.expectedCount(linearPredictor: eta.values[$0]) }
             let variance = column.map { country.variance(linearPredictor: eta.values[$0]) }
             let multi = MultiBucketTest.logUpperTails(
-                actual: actual, expected: expected, variance: variance, window: model.metadata.options.multiBucketWindow
-            )
+                actual: actual, expected: expected, variance: variance,
+                window: model.metadata.options.multiBucketWindow, varianceFactor: country.windowVarianceFactor)
             for (b, i) in column.enumerated() {
                 compare(batch.typical[i], expected[b])
                 compare(batch.logSingle[i], country.logUpperTail(actual: actual[b], linearPredictor: eta.values[i]))
