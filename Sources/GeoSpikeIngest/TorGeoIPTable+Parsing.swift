@@ -111,7 +111,7 @@ extension TorGeoIPTable {
                 lineStart = v6.next
                 continue
             }
-            let (line, next) = try Self.line(
+            let (line, next) = try Self.generalLine(
                 base, from: lineStart, count: bytes.count, lineNumber: lineNumber, path: path)
             switch line {
             case .none:

@@ -5,7 +5,7 @@ import GeoSpikeIngest
 /// The scorer decodes its model in every run. `JSONDecoder` spends about a microsecond per
 /// value in Codable's generic containers: 4 ms for a 250-country model, a tenth of the
 /// whole budget for scoring a 30-minute batch and more than the scoring itself. Read here,
-/// the list costs a fraction of a millisecond. The rest of the header is small and stays
+/// the list costs about 1 ms (3% of a scorer run under `perf`). The rest of the header is small and stays
 /// with `JSONDecoder`, which has already checked the whole header's syntax by the time
 /// this runs; so this reader trusts the structure and checks what it reads: each field's
 /// type, and that the required ones are there.

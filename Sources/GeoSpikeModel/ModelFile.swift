@@ -186,7 +186,7 @@ public enum ModelFile {
 
 extension ModelFile.Header {
     /// Everything but `countries`, which `CountryListReader` reads from the same bytes
-    /// about ten times faster than Codable would.
+    /// (about 1 ms for 250 countries in a scorer run's profile, where Codable took 4–7 ms).
     init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         metadata = try container.decode(ModelMetadata.self, forKey: .metadata)

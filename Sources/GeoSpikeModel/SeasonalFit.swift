@@ -107,11 +107,16 @@ public enum SeasonalFitter {
     /// slot effects). Used only to centre the pooled dispersion prior, where full
     /// alternation is wasted.
     public static func quickDispersion(poisson: SeasonalFit, cells: SeasonalCells, counts: CountryCellCounts) -> Double {
-        let smoothCount = cells.design.columns
-        let effects = Array(poisson.coefficients.dropFirst(smoothCount))
-        let offsets = cells.slotEffect.map { $0 >= 0 ? effects[$0] : 0 }
-        let eta = linearPredictors(Array(poisson.coefficients.prefix(smoothCount)), offsets, cells)
+        let eta = cellLinearPredictors(poisson.coefficients, cells)
         return fitDispersion(means: eta.map { exp($0) }, cells: cells, counts: counts, prior: .weak)
+    }
+
+    /// η for every cell from a fit's coefficients: the smooth columns, then the slot effects.
+    static func cellLinearPredictors(_ coefficients: [Double], _ cells: SeasonalCells) -> [Double] {
+        let smoothCount = cells.design.columns
+        let effects = Array(coefficients.dropFirst(smoothCount))
+        let offsets = cells.slotEffect.map { $0 >= 0 ? effects[$0] : 0 }
+        return linearPredictors(Array(coefficients.prefix(smoothCount)), offsets, cells)
     }
 
     /// log of `(κ + observed)/(κ + expected)` per slot, expected from the smooth fit.

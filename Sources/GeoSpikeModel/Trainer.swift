@@ -124,8 +124,8 @@ public struct Trainer: Sendable {
     ) -> Double {
         let (buckets, counts) = series.cells(of: c, in: 0..<cells.bucketCount)
         return WindowCorrelation.varianceFactor(
-            model: model, coefficients: fit.coefficients, cells: cells, design: options.design, buckets: buckets,
-            counts: counts, window: options.multiBucketWindow)
+            model: model, coefficients: fit.coefficients, cells: cells, buckets: buckets, counts: counts,
+            window: options.multiBucketWindow)
     }
 
     /// NB when allowed (it nests Poisson and handles bursts), else the first family given.

@@ -36,13 +36,10 @@ enum WindowCorrelation {
     /// The factor of a fitted country over the training buckets of `cells`, its counts
     /// given as (bucket, count) pairs for the buckets with events.
     static func varianceFactor(
-        model: CountryModel, coefficients: [Double], cells: SeasonalCells, design: SeasonalDesign,
-        buckets: ArraySlice<Int>, counts: ArraySlice<Int>, window: Int
+        model: CountryModel, coefficients: [Double], cells: SeasonalCells, buckets: ArraySlice<Int>,
+        counts: ArraySlice<Int>, window: Int
     ) -> Double {
-        // η per cell: the smooth columns by one product, plus the cell's slot effect.
-        let smooth = design.smoothColumnCount
-        var eta = BLAS.multiply(cells.design, Array(coefficients.prefix(smooth)))
-        for c in eta.indices where cells.slotEffect[c] >= 0 { eta[c] += coefficients[smooth + cells.slotEffect[c]] }
+        let eta = SeasonalFitter.cellLinearPredictors(coefficients, cells)
         let expected = eta.map { model.expectedCount(linearPredictor: $0) }
         let inverseSD = eta.map { eta in
             let variance = model.variance(linearPredictor: eta)
@@ -50,9 +47,7 @@ enum WindowCorrelation {
         }
         // Every bucket at its zero-count residual, then the buckets with events corrected.
         var residuals = cells.bucketCell.map { -expected[Int($0)] * inverseSD[Int($0)] }
-        for (b, y) in zip(buckets, counts) where b < residuals.count {
-            residuals[b] += Double(y) * inverseSD[Int(cells.bucketCell[b])]
-        }
+        for (b, y) in zip(buckets, counts) { residuals[b] += Double(y) * inverseSD[Int(cells.bucketCell[b])] }
         return varianceFactor(residuals: residuals, window: window)
     }
 }

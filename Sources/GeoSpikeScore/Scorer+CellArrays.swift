@@ -15,51 +15,41 @@ extension Scorer {
         /// Takes over `batch`'s arrays (leaving it empty), so that their storage is
         /// reused when nothing else holds it.
         init(reusing batch: inout ScoredBatch) {
-            // Each array is moved out and its place in the batch emptied, so it is unique here.
-            actual = batch.actual
-            batch.actual = []
-            typical = batch.typical
-            batch.typical = []
-            logSingle = batch.logSingle
-            batch.logSingle = []
-            logMulti = batch.logMulti
-            batch.logMulti = []
-            logProbability = batch.logProbability
-            batch.logProbability = []
-            recordScore = batch.recordScore
-            batch.recordScore = []
-            alert = batch.alert
-            batch.alert = []
+            actual = Self.take(&batch.actual)
+            typical = Self.take(&batch.typical)
+            logSingle = Self.take(&batch.logSingle)
+            logMulti = Self.take(&batch.logMulti)
+            logProbability = Self.take(&batch.logProbability)
+            recordScore = Self.take(&batch.recordScore)
+            alert = Self.take(&batch.alert)
             variance = []
+        }
+
+        /// The array, its place emptied, so that the returned one is unique.
+        static func take<Element>(_ array: inout [Element]) -> [Element] {
+            defer { array = [] }
+            return array
         }
 
         /// Every array zeroed to its length (`actual` is filled by the caller first).
         mutating func reset(cells: Int, buckets: Int) {
             precondition(actual.count == cells, "CellArrays.reset: \(actual.count) counts for \(cells) cells")
-            Self.zero(&typical, count: cells)
-            Self.zero(&logSingle, count: cells)
-            Self.zero(&logMulti, count: cells)
-            Self.zero(&logProbability, count: cells)
-            Self.zero(&recordScore, count: cells)
-            Self.zero(&alert, count: cells)
-            Self.zero(&variance, count: buckets)
+            Self.fill(&typical, count: cells, with: 0)
+            Self.fill(&logSingle, count: cells, with: 0)
+            Self.fill(&logMulti, count: cells, with: 0)
+            Self.fill(&logProbability, count: cells, with: 0)
+            Self.fill(&recordScore, count: cells, with: 0)
+            Self.fill(&alert, count: cells, with: false)
+            Self.fill(&variance, count: buckets, with: 0)
         }
 
-        /// `count` zeros (or falses), in `array`'s own storage when it already has that many
+        /// `count` copies of `value`, in `array`'s own storage when it already has that many
         /// elements (a batch scored again over the same buckets and countries): one memset.
-        static func zero<Element: ExpressibleByIntegerLiteral>(_ array: inout [Element], count: Int) {
+        static func fill<Element>(_ array: inout [Element], count: Int, with value: Element) {
             if array.count == count {
-                array.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+                array.withUnsafeMutableBufferPointer { $0.update(repeating: value) }
             } else {
-                array = [Element](repeating: 0, count: count)
-            }
-        }
-
-        static func zero(_ array: inout [Bool], count: Int) {
-            if array.count == count {
-                array.withUnsafeMutableBufferPointer { $0.update(repeating: false) }
-            } else {
-                array = [Bool](repeating: false, count: count)
+                array = [Element](repeating: value, count: count)
             }
         }
 

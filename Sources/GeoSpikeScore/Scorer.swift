@@ -137,7 +137,7 @@ public struct Scorer: Sendable {
         -> [CountryCode]
     {
         let span = model.metadata.bucketSpanSeconds
-        CellArrays.zero(&actual, count: nb * knownCountries.count)
+        CellArrays.fill(&actual, count: nb * knownCountries.count, with: 0)
         var firstSeenCells: [(bucket: Int, country: CountryCode, count: Int)] = []
         for (key, count) in table.counts {
             let b = Int((key.bucketStart - firstBucket) / span)
