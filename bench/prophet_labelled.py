@@ -492,6 +492,8 @@ def run_prophet(args):
             "windows": len(windows), "fit_failures": failures, "wall_s": round(wall, 2)})
         print(f"{series.name}: {len(windows)} windows, {wall:.1f} s wall"
               + (f", {len(failures)} failed fits" if failures else ""), file=sys.stderr)
+    if not results:
+        raise BenchError(f"no series is longer than {args.min_train_days} days + one step: nothing to judge")
     import prophet
 
     return {
@@ -649,7 +651,35 @@ def self_check():
     assert found_at_rate(curve, 0.2) == (3, "at most") and found_at_rate(curve, 9.0) == (5, "at least")
     assert rate_at_found(curve, 4) == (2.5, "interpolated")
     assert rate_at_found(curve, 3) == (0.5, "at most") and rate_at_found(curve, 6) == (4.0, "not reached")
-    print("self-check: protocol accounting and interpolation OK")
+
+    # --geospike-json on hand-written runs (bench/fixtures/*-labelled-tiny.json): overall,
+    # geospike's 2.5 false/day lies between Prophet's k=5 (1.0/day, 3 found) and k=3 (4.0, 5).
+    fixtures = BENCH / "fixtures"
+    prophet_run = json.loads((fixtures / "prophet-labelled-tiny.json").read_text())
+    rows = compare(prophet_run, read_geospike(fixtures / "geospike-labelled-tiny.json"))
+    expected = {
+        "overall": (4.0, "interpolated", 2.5, "interpolated", True),
+        "A": (2.0, "interpolated", 3.8, "interpolated", True),  # 1.6 + (6 - 1.6) / 2 at 3 found
+        "B": (1.0, "interpolated", 0.2, "at most", False),  # geospike judged 3 up episodes, Prophet 2
+    }  # C is in geospike's run only: left out
+    assert [row["name"] for row in rows] == list(expected), rows
+    for row in rows:
+        found, found_reading, rate, rate_reading, same = expected[row["name"]]
+        assert math.isclose(row["prophet_found_at_geospike_rate"], found, rel_tol=1e-9), row
+        assert math.isclose(row["prophet_rate_at_geospike_found"], rate, rel_tol=1e-9), row
+        assert (row["found_reading"], row["rate_reading"], row["same_episodes"]) == (
+            found_reading, rate_reading, same), row
+    for broken, message in (('{"overall": {"found": 1}}', 'lacks a number "up_episodes"'),
+                            ('{"overall":\n ', ":2: not JSON")):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "geospike.json"
+            path.write_text(broken)
+            try:
+                read_geospike(path)
+                raise AssertionError(f"accepted {broken!r}")
+            except BenchError as error:
+                assert message in str(error) and error.code == EX_DATAERR, error
+    print("self-check: protocol accounting, interpolation and the geospike comparison OK")
 
 
 # MARK: - Main
