@@ -550,6 +550,11 @@ def markdown(result, target_rate):
     return "\n".join(out)
 
 
+def reading(how, figure):
+    return {"interpolated": figure, "at most": f"≤ {figure}", "at least": f"≥ {figure}",
+            "not reached": f"> {figure} (not reached)"}[how]
+
+
 def comparison_markdown(rows):
     out = ["## Prophet at geospike's operating point", ""]
     body = []
@@ -557,15 +562,15 @@ def comparison_markdown(rows):
         theirs = row["geospike"]
         body.append([
             row["name"], f"{theirs['found']} / {theirs['up_episodes']}", fmt(float(theirs["false_per_day"])),
-            f"{row['found_reading'].replace('interpolated', '')} {row['prophet_found_at_geospike_rate']:.1f}".strip(),
-            f"{row['rate_reading'].replace('interpolated', '')} {row['prophet_rate_at_geospike_found']:.2f}".strip(),
+            reading(row["found_reading"], f"{row['prophet_found_at_geospike_rate']:.1f}"),
+            reading(row["rate_reading"], f"{row['prophet_rate_at_geospike_found']:.2f}"),
             "yes" if row["same_episodes"] else
             f"NO (Prophet: {row['prophet_up_episodes']} up over {row['prophet_test_days']:.2f} days)"])
     out.append(table(["series", "geospike found / up", "geospike false/day", "Prophet found at that false/day",
                       "Prophet false/day at that found", "same episodes and days"], body))
-    out += ["", "Prophet's figures are interpolated linearly over its k sweep; 'at most' / 'at least' mark a "
-            "geospike operating point outside the sweep, 'not reached' a found count the sweep never reaches "
-            "(the figure is then its rate at the lowest k)."]
+    out += ["", "Prophet's figures are interpolated linearly over its k sweep; ≤ and ≥ mark a geospike operating "
+            "point outside the sweep, 'not reached' a found count that even the sweep's lowest k misses (the "
+            "figure is the rate at that k)."]
     return "\n".join(out)
 
 
