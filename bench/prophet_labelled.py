@@ -257,7 +257,8 @@ def judge(values, labels, hours, alerts, windows, step_s):
         else:
             down += 1
     false_alerts = sum(1 for i, alert in enumerate(alerting) if alert and not labels[i])
-    test_points = sum(in_test)
+    # Test time is the points that could be scored: a missing one is never judged either way.
+    test_points = sum(1 for i, inside in enumerate(in_test) if inside and values[i] is not None)
     return with_rate({
         "test_days": test_points * step_s / DAY_S, "up_episodes": up, "found": found,
         "down_episodes": down, "false_alerts": false_alerts})
@@ -278,9 +279,18 @@ def overall(per_series):
 
 
 def operating_curve(sweep_rows):
-    """(false per day, found) of each k, by false per day; found never falls as the rate rises,
-    since a lower k alerts on a superset of points."""
-    return sorted((row["false_per_day"], row["found"], row["k"]) for row in sweep_rows)
+    """(false per day, found) of the sweep, by false per day, one point per rate with the most
+    found there. Found never falls as the rate rises (a lower k alerts on a superset of points);
+    several k often share a rate (0 false alerts) with different found counts, and only the
+    best of them is an operating point."""
+    best = {}
+    for row in sweep_rows:
+        best[row["false_per_day"]] = max(best.get(row["false_per_day"], 0), row["found"])
+    curve, most = [], 0
+    for rate, found in sorted(best.items()):
+        most = max(most, found)
+        curve.append((rate, most))
+    return curve
 
 
 def found_at_rate(curve, rate):
@@ -290,7 +300,7 @@ def found_at_rate(curve, rate):
         return curve[0][1], "at most"
     if rate > curve[-1][0]:
         return curve[-1][1], "at least"
-    for (rate0, found0, _), (rate1, found1, _) in zip(curve, curve[1:]):
+    for (rate0, found0), (rate1, found1) in zip(curve, curve[1:]):
         if rate0 <= rate <= rate1:
             if rate1 == rate0:
                 return max(found0, found1), "interpolated"
@@ -303,7 +313,7 @@ def rate_at_found(curve, found):
     with 'interpolated', 'at most' (found already at the sweep's lowest rate) or 'not reached'."""
     if found <= curve[0][1]:
         return curve[0][0], "at most"
-    for (rate0, found0, _), (rate1, found1, _) in zip(curve, curve[1:]):
+    for (rate0, found0), (rate1, found1) in zip(curve, curve[1:]):
         if found0 < found <= found1:
             return rate0 + (rate1 - rate0) * (found - found0) / (found1 - found0), "interpolated"
     return curve[-1][0], "not reached"
@@ -571,6 +581,9 @@ def comparison_markdown(rows):
     out += ["", "Prophet's figures are interpolated linearly over its k sweep; ≤ and ≥ mark a geospike operating "
             "point outside the sweep, 'not reached' a found count that even the sweep's lowest k misses (the "
             "figure is the rate at that k)."]
+    if rows[0]["found_reading"] == "at least" or rows[0]["rate_reading"] == "not reached":
+        out += ["", "Overall, geospike's operating point lies beyond the sweep's lowest k: add lower ones "
+                "(e.g. `--k 1 1.5 2 2.5 3 4 5 6 8 10 15 20`) for an interpolated figure."]
     return "\n".join(out)
 
 
@@ -613,15 +626,15 @@ def self_check():
     # (not judged); (5,6) peaks at 60, above the label-0 median 1 (hour 5 has no label-0
     # value, so the median over all hours): up; (8,8) peaks at 0: down. Alerts at 1-3 are in
     # training (ignored), 4 is false, 6 finds (5,6), 8 lies in the down episode (not false),
-    # 9 is missing (never an alert).
+    # 9 is missing (never an alert, and no test time: 5 test points, 5/24 of a day).
     values = [1, 50, 50, 1, 1, 60, 1, 1, 0, None]
     labels = [0, 1, 1, 0, 0, 1, 1, 0, 1, 0]
     hours = list(range(10))
     windows = [(4, 10)]
     alerts = [0, 1, 1, 1, 1, 0, 1, 0, 1, 1]
     counts = judge(values, labels, hours, alerts, windows, 3600)
-    assert counts == {"test_days": 0.25, "up_episodes": 1, "found": 1, "down_episodes": 1,
-                      "false_alerts": 1, "false_per_day": 4.0}, counts
+    assert math.isclose(counts.pop("test_days"), 5 / 24) and math.isclose(counts.pop("false_per_day"), 4.8)
+    assert counts == {"up_episodes": 1, "found": 1, "down_episodes": 1, "false_alerts": 1}, counts
     # The up episode's alert removed: nothing found; the point after it alerting is false.
     counts = judge(values, labels, hours, [0, 0, 0, 0, 0, 0, 0, 1, 0, 0], windows, 3600)
     assert (counts["found"], counts["false_alerts"]) == (0, 1), counts
@@ -656,6 +669,11 @@ def self_check():
     assert found_at_rate(curve, 0.2) == (3, "at most") and found_at_rate(curve, 9.0) == (5, "at least")
     assert rate_at_found(curve, 4) == (2.5, "interpolated")
     assert rate_at_found(curve, 3) == (0.5, "at most") and rate_at_found(curve, 6) == (4.0, "not reached")
+    # k=10 and k=20 both without false alerts, finding 2 and 0: at 0 a day the sweep finds 2.
+    curve = operating_curve([{"k": 20, "false_per_day": 0.0, "found": 0}, {"k": 10, "false_per_day": 0.0, "found": 2},
+                             {"k": 3, "false_per_day": 1.0, "found": 4}])
+    assert curve == [(0.0, 2), (1.0, 4)], curve
+    assert found_at_rate(curve, 0.0) == (2, "interpolated") and rate_at_found(curve, 1) == (0.0, "at most")
 
     # --geospike-json on hand-written runs (bench/fixtures/*-labelled-tiny.json): overall,
     # geospike's 2.5 false/day lies between Prophet's k=5 (1.0/day, 3 found) and k=3 (4.0, 5).
