@@ -35,7 +35,7 @@ public struct LabelledSeries: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw GeoSpikeError.badData(file: path, line: 1, "not UTF-8 text: give a TimeStamp,Value,Label CSV")
         }
-        var rows: [(time: Int64, value: Double?, label: Bool)] = []
+        var rows: [(time: Int64, value: Double?, label: Bool, line: Int)] = []
         // "\r\n" is one Character, and a newline like "\n".
         for (offset, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = offset + 1
@@ -67,22 +67,35 @@ public struct LabelledSeries: Sendable {
             guard labelText == "0" || labelText == "1" else {
                 throw GeoSpikeError.badData(file: path, line: number, "Label must be 0 or 1")
             }
-            rows.append((Int64(time.rounded(.down)), value, labelText == "1"))
+            rows.append((Int64(time.rounded(.down)), value, labelText == "1", number))
         }
         guard rows.count >= 2 else {
             throw GeoSpikeError.badData(file: path, line: 1, "fewer than two time points: nothing to learn from")
         }
-        rows.sort { $0.time < $1.time }
+        rows.sort { $0.time != $1.time ? $0.time < $1.time : $0.line < $1.line }
         let span = try step ?? inferredStep(rows.map(\.time), path: path)
         let first = span.bucketStart(containing: Double(rows[0].time))
         let n = Int((span.bucketStart(containing: Double(rows[rows.count - 1].time)) - first) / span.seconds) + 1
         var values = [Double?](repeating: nil, count: n)
         var labels = [Bool](repeating: false, count: n)
+        var lineOf = [Int](repeating: 0, count: n)
+        var timeOf = [Int64](repeating: 0, count: n)
         for row in rows {
             let i = Int((span.bucketStart(containing: Double(row.time)) - first) / span.seconds)
-            // Two rows in one step (a finer series read at a coarser step) add up.
-            if let v = row.value { values[i] = (values[i] ?? 0) + v }
+            if lineOf[i] > 0 && timeOf[i] == row.time {
+                // Exports repeat rows (docs/labelled-series-protocol.md): one time point, labelled if any row says so, since
+                // the expert marked it; rows that disagree on the value cannot both be right.
+                guard values[i] == row.value else {
+                    throw GeoSpikeError.badData(
+                        file: path, line: row.line, "time stamp repeated from line \(lineOf[i]) with another value")
+                }
+            } else if let v = row.value {
+                // Two time stamps in one step (a finer series read at a coarser step) add up.
+                values[i] = (values[i] ?? 0) + v
+            }
             labels[i] = labels[i] || row.label
+            lineOf[i] = row.line
+            timeOf[i] = row.time
         }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         return LabelledSeries(name: name, step: span, firstTime: first, values: values, labels: labels)
