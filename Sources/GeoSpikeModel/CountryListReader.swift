@@ -54,6 +54,9 @@ struct CountryListReader {
         var selection: FamilySelection?
         var usualSources: [String] = []
         var windowVarianceFactor = 1.0
+        var recentMaximum = 0.0
+        var calibrationRatio = 1.0
+        var recentHourlyMaximum: [Double] = []
         try openObject(path())
         while let key = try nextKey(path()) {
             switch key {
@@ -76,6 +79,12 @@ struct CountryListReader {
                 try openArray(path(key))
                 while try nextElement(path(key)) { usualSources.append(try string(path(key))) }
             case "windowVarianceFactor": windowVarianceFactor = try double(path(key))
+            case "recentMaximum": recentMaximum = try double(path(key))
+            case "calibrationRatio": calibrationRatio = try double(path(key))
+            case "recentHourlyMaximum":
+                recentHourlyMaximum = []
+                try openArray(path(key))
+                while try nextElement(path(key)) { recentHourlyMaximum.append(try double(path(key))) }
             default: try skipValue()  // a field from a newer version, as JSONDecoder ignores it
             }
         }
@@ -92,6 +101,9 @@ struct CountryListReader {
             meanPerBucket: try required(meanPerBucket, "meanPerBucket"),
             selection: try required(selection, "selection"), usualSources: usualSources)
         model.windowVarianceFactor = windowVarianceFactor
+        model.recentMaximum = recentMaximum
+        model.calibrationRatio = calibrationRatio
+        model.recentHourlyMaximum = recentHourlyMaximum
         return model
     }
 

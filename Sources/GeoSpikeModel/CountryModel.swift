@@ -31,6 +31,25 @@ public struct CountryModel: Codable, Equatable, Sendable {
     /// busy hours come in runs, so a window of a busy country can run high with no spike.
     /// 1 (independent buckets) for models written before it was measured.
     public var windowVarianceFactor: Double = 1
+    /// The largest count of one bucket in the last `recentDays` of training, overall and
+    /// per local hour of day (24 values; empty for models written before they were kept),
+    /// so that a record can say a count is a new high for its country: on real series,
+    /// most labelled spikes were one, and few false alerts.
+    public var recentMaximum: Double = 0
+    /// How much more often than the model's other countries this one's held-out buckets
+    /// were deeply surprising (`TailCalibration.countryRatio`); its calibrated
+    /// probabilities are that much larger. 1 for models written before it was measured.
+    public var calibrationRatio: Double = 1
+    public var recentHourlyMaximum: [Double] = []
+    public static let recentDays = 14
+
+    /// Whether `count` at local `hour` is above everything of the last `recentDays` of
+    /// training: "overall", "hour" (only for that hour of day), or nil.
+    public func newHigh(count: Double, localHour hour: Int) -> String? {
+        if count > recentMaximum { return "overall" }
+        if hour < recentHourlyMaximum.count && count > recentHourlyMaximum[hour] { return "hour" }
+        return nil
+    }
 
     public var countryCode: CountryCode? { CountryCode(country) }
 

@@ -28,6 +28,7 @@ public enum ModelFile {
         var newCountryPrior: NewCountryPrior
         var calibration: Calibration
         var multiBucketCalibration: Calibration
+        var tailCalibration: TailCalibration?
     }
 
     /// The file's bytes. Refuses a model holding NaN or infinite numbers.
@@ -40,7 +41,7 @@ public enum ModelFile {
         let header = Header(
             metadata: model.metadata, countries: model.countries, pooledCoefficients: model.pooledCoefficients,
             newCountryPrior: model.newCountryPrior, calibration: model.calibration,
-            multiBucketCalibration: model.multiBucketCalibration)
+            multiBucketCalibration: model.multiBucketCalibration, tailCalibration: model.tailCalibration)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json: Data
@@ -114,7 +115,8 @@ public enum ModelFile {
             metadata: header.metadata, countries: header.countries,
             coefficients: Matrix(rows: columns, columns: header.countries.count, columnMajor: values),
             pooledCoefficients: header.pooledCoefficients, newCountryPrior: header.newCountryPrior,
-            calibration: header.calibration, multiBucketCalibration: header.multiBucketCalibration)
+            calibration: header.calibration, multiBucketCalibration: header.multiBucketCalibration,
+            tailCalibration: header.tailCalibration)
     }
 
     /// Writes atomically (temporary file, then rename), so a scorer never reads half a model.
@@ -195,6 +197,7 @@ extension ModelFile.Header {
         newCountryPrior = try container.decode(NewCountryPrior.self, forKey: .newCountryPrior)
         calibration = try container.decode(Calibration.self, forKey: .calibration)
         multiBucketCalibration = try container.decode(Calibration.self, forKey: .multiBucketCalibration)
+        tailCalibration = try container.decodeIfPresent(TailCalibration.self, forKey: .tailCalibration)
     }
 }
 

@@ -28,6 +28,7 @@ public struct ModelInspection: Codable, Sendable {
     public var countries: [Country]
     public var newCountryPrior: NewCountryPrior
     public var calibration: Calibration
+    public var tailCalibration: TailCalibration?
 
     static let weekdayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -67,6 +68,32 @@ public struct ModelInspection: Codable, Sendable {
         self.modelID = modelID
         newCountryPrior = model.newCountryPrior
         calibration = model.calibration
+        tailCalibration = model.tailCalibration
+    }
+
+    /// How the model's probabilities are corrected, in a few lines.
+    var calibrationSummary: [String] {
+        guard let c = tailCalibration else {
+            return [
+                "calibration: \(calibration.heldOutCountryBuckets) held-out country-buckets over \(String(format: "%.1f", calibration.heldOutDays)) days"
+                    + ", single-bucket and multi-bucket tests corrected separately"
+            ]
+        }
+        let curve = c.curve
+        func row(_ title: String, _ values: [Double]) -> String {
+            title + values.map { String(format: "%9.1f", $0) }.joined()
+        }
+        return [
+            String(
+                format:
+                    "calibration: every training bucket held out once (%d folds, %d country-buckets over %.1f days); beyond p = 10^%.1f an exponential tail of scale %.2f (nominal %.2f, ±%.0f%%) from %d buckets",
+                c.folds, c.heldOutCountryBuckets, c.heldOutDays, -c.tailThreshold, c.tailScale, 1 / log(10.0),
+                100 * c.tailScaleRelativeError, c.tailExcesses),
+            row("  log10 p nominal         ", curve.map(\.nominal)),
+            row("  calibrated              ", curve.map(\.calibrated)),
+            row("  band (2 s.e. of tail)   ", curve.map(\.low)),
+            row("                          ", curve.map(\.high)),
+        ]
     }
 
     /// The feature layout in a line: smooth columns by name, slot effects by count.
@@ -88,8 +115,7 @@ public struct ModelInspection: Codable, Sendable {
                     "new-country prior: P(any traffic in a bucket) %.2g, excess size mean %.2f, dispersion %.2f (from %d sparse countries)",
                 newCountryPrior.nonZeroProbability, newCountryPrior.sizeMean, newCountryPrior.sizeDispersion,
                 newCountryPrior.sourceCountries),
-            "calibration: \(calibration.heldOutCountryBuckets) held-out country-buckets over \(String(format: "%.1f", calibration.heldOutDays)) days"
-                + ", single-bucket and multi-bucket tests corrected separately",
+        ] + calibrationSummary + [
             "",
             "country  name                        family     mean/bucket  peak/bucket  peak local  dispersion  sigma  window×   events",
         ]

@@ -28,9 +28,11 @@ public struct SeasonalCells: Sendable {
     /// Groups the buckets `first...last` (bucket starts) by local slot and weekday.
     ///
     /// - Parameter halfLifeDays: a bucket this long before `weightReference` weighs half; 0 = all weigh 1.
+    /// - Parameter excluding: buckets (indices from `first`) that keep their cells but weigh
+    ///   nothing, so a fit ignores them and can still predict them: a cross-validation fold.
     public init(
         first: Int64, last: Int64, span: BucketSpan, clock: LocalClock, design seasonal: SeasonalDesign,
-        halfLifeDays: Double, weightReference: Int64
+        halfLifeDays: Double, weightReference: Int64, excluding: Range<Int> = 0..<0
     ) {
         let count = Int((last - first) / span.seconds) + 1
         var cellOfKey: [Int: Int] = [:]
@@ -63,7 +65,7 @@ public struct SeasonalCells: Sendable {
                         : -1)
                 weights.append(0)
             }
-            let w = decay > 0 ? exp(-decay * Double(weightReference - start)) : 1
+            let w = excluding.contains(i) ? 0 : decay > 0 ? exp(-decay * Double(weightReference - start)) : 1
             bucketCell[i] = Int32(cell)
             bucketWeight[i] = w
             weights[cell] += w

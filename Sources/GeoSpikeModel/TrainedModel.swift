@@ -35,11 +35,16 @@ public struct TrainedModel: Equatable, Sendable {
     /// err differently (single buckets by heavy tails, windows by correlated buckets), and
     /// one shared correction would tax the better-calibrated test for the other's errors.
     public var multiBucketCalibration: Calibration
+    /// The cross-validated calibration of the combined test; when present it replaces the
+    /// two held-out calibrations above, which models trained before it carry.
+    public var tailCalibration: TailCalibration?
 
     public init(
         metadata: ModelMetadata, countries: [CountryModel], coefficients: Matrix, pooledCoefficients: [Double],
-        newCountryPrior: NewCountryPrior, calibration: Calibration, multiBucketCalibration: Calibration
+        newCountryPrior: NewCountryPrior, calibration: Calibration, multiBucketCalibration: Calibration,
+        tailCalibration: TailCalibration? = nil
     ) {
+        self.tailCalibration = tailCalibration
         self.metadata = metadata
         self.countries = countries
         self.coefficients = coefficients

@@ -14,6 +14,8 @@ public struct Trainer: Sendable {
 
     /// Countries with at least this many events decide the pooled dispersion.
     static let dataRichEvents = 200
+    /// Days of history below which the weekly terms of the design are left out.
+    static let weeklyMinimumDays = 14
     /// Mean events per bucket below which a country informs the new-country prior.
     static let sparseRate = 0.05
 
@@ -28,6 +30,14 @@ public struct Trainer: Sendable {
         // Slot effects need one column per slot of the day, which the bucket span decides.
         var resolved = options
         resolved.design.slotsPerDay = options.slotEffects ? table.bucketSpan.bucketsPerDay : 0
+        // One week shows each weekday once: an outage on its Thursday would become every
+        // Thursday's level. The weekly terms wait for two weeks of history.
+        let days = table.bucketCount / table.bucketSpan.bucketsPerDay
+        if days < Self.weeklyMinimumDays && (resolved.design.dayOfWeekEffects || resolved.design.weekendHarmonics > 0) {
+            progress("\(days) days of history: daily seasonality only (weekly needs \(Self.weeklyMinimumDays))")
+            resolved.design.dayOfWeekEffects = false
+            resolved.design.weekendHarmonics = 0
+        }
         return try Trainer(options: resolved).trainResolved(table, progress: progress)
     }
 
@@ -49,15 +59,14 @@ public struct Trainer: Sendable {
         let holdoutBuckets = min(Int64(options.holdoutDays * Double(perDay)), Int64(buckets / 4))
         let fitEnd = range.upperBound - holdoutBuckets * span.seconds
 
-        var calibration = Calibration.none
-        var multiBucketCalibration = Calibration.none
         var chosen: [CountryCode: FamilySelection] = [:]
-        if holdoutBuckets >= perDay / 4 {
-            progress("choosing families on \(holdoutBuckets) held-out buckets")
-            let contest = try holdoutContest(series: series, fitEnd: fitEnd, span: span, clock: clock)
-            calibration = contest.calibration
-            multiBucketCalibration = contest.multiBucketCalibration
+        var tailCalibration: TailCalibration?
+        var countryRatios: [CountryCode: Double] = [:]
+        progress("choosing families and calibrating on \(buckets) buckets in folds")
+        if let contest = try crossValidatedContest(series: series, range: range, span: span, clock: clock) {
             chosen = contest.selections
+            tailCalibration = contest.tailCalibration
+            countryRatios = contest.countryRatios
         }
 
         progress("fitting \(series.countries.count) countries on \(buckets) buckets")
@@ -69,10 +78,9 @@ public struct Trainer: Sendable {
         var columns: [[Double]] = []
         for country in final.countries {
             let family = chosen[country].flatMap(Self.winner(of:)) ?? defaultFamily
-            guard let fit = try fit(family, country, in: final), let data = final.data[country],
+            guard var fit = try fit(family, country, in: final), let data = final.data[country],
                 let c = series.index(of: country)
             else { continue }
-            columns.append(fit.coefficients)
             var model = CountryModel(
                 country: country.code, family: fit.family, dispersion: fit.dispersion, sigma: fit.sigma,
                 levelVariance: fit.levelVariance, trainingEvents: data.events, nonZeroBuckets: data.nonZeroBuckets,
@@ -82,6 +90,16 @@ public struct Trainer: Sendable {
                         holdoutLogLikelihood: [:],
                         reason: "no events before the held-out days: \(defaultFamily.rawValue) by default"))
             model.windowVarianceFactor = windowVarianceFactor(model, fit, series: series, country: c, cells: cells)
+            model.calibrationRatio = countryRatios[country] ?? 1
+            (model.recentMaximum, model.recentHourlyMaximum) = Self.recentMaxima(
+                series: series, country: c, cells: cells, clock: clock)
+            let regime = currentRegimeShift(model: model, fit: fit, series: series, country: c, cells: cells)
+            if regime != 0 {
+                fit.coefficients[0] += regime
+                model.selection.reason += String(
+                    format: "; level moved ×%.2f to the last day's regime", exp(regime))
+            }
+            columns.append(fit.coefficients)
             countries.append(model)
         }
         let coefficients = Matrix(
@@ -99,7 +117,7 @@ public struct Trainer: Sendable {
             metadata: metadata, countries: countries, coefficients: coefficients,
             pooledCoefficients: final.pooled,
             newCountryPrior: Self.newCountryPrior(series: series, buckets: 0..<buckets),
-            calibration: calibration, multiBucketCalibration: multiBucketCalibration)
+            calibration: .none, multiBucketCalibration: .none, tailCalibration: tailCalibration)
     }
 
     /// Per country, the top `host.name` and `source.ip` values over all training buckets.
@@ -144,6 +162,8 @@ public struct Trainer: Sendable {
         /// The Poisson fits made to learn the pooled dispersion, kept so that the family
         /// contest and the final fit do not make them again.
         var poissonFits: [CountryCode: SeasonalFit]
+        /// Each country's non-zero buckets and counts, for the robust refit.
+        var raw: [CountryCode: (buckets: [Int], counts: [Int])] = [:]
 
         var countries: [CountryCode] { data.keys.sorted() }
     }
@@ -152,11 +172,14 @@ public struct Trainer: Sendable {
     func context(series: CountrySeries, cells: SeasonalCells) throws -> FitContext {
         let range = 0..<cells.bucketCount
         var data: [CountryCode: CountryCellCounts] = [:]
+        var raw: [CountryCode: (buckets: [Int], counts: [Int])] = [:]
         var pooledCounts = [Int](repeating: 0, count: cells.bucketCount)
         for (c, country) in series.countries.enumerated() {
             let (buckets, counts) = series.cells(of: c, in: range)
-            guard !buckets.isEmpty else { continue }
+            // A country whose every event falls in excluded buckets is new to this fit.
+            guard buckets.contains(where: { cells.bucketWeight[$0] > 0 }) else { continue }
             data[country] = CountryCellCounts(buckets: buckets, counts: counts, cells: cells)
+            raw[country] = (Array(buckets), Array(counts))
             for (i, y) in zip(buckets, counts) { pooledCounts[i] += y }
         }
         // The pooled shape: all traffic together, under a ridge that pooled data overrides
@@ -185,17 +208,82 @@ public struct Trainer: Sendable {
         return FitContext(
             cells: cells, data: data, pooled: pooledFit.coefficients, shape: shape,
             dispersionPrior: DispersionPrior(mean: max(pooledDispersion, 1e-4), sd: options.dispersionPriorSD),
-            poissonFits: poissonFits)
+            poissonFits: poissonFits, raw: raw)
     }
 
+    /// Robust standard deviations of log(count + 1) above a bucket's expected count beyond
+    /// which the bucket is a burst, clipped there before the refit.
+    static let burstDeviations = 3.0
+
+    /// A country's fit that bursts in its history do not widen.
+    ///
+    /// Fit; measure the spread of log(count + 1) around the fit by its median absolute
+    /// deviation, which bursts barely move (a quarter of the buckets could burst before it
+    /// noticed); clip every bucket to `burstDeviations` of that spread above its expected
+    /// count (never below a Poisson allowance of 3√μ + 3, so that a sparse country's twos
+    /// and threes are not bursts); refit; twice. A winsorised M-estimate: the fit then
+    /// describes normal traffic, and how often the country bursts beyond it is what the
+    /// cross-validated `TailCalibration` learns.
     func fit(_ family: CountFamily, _ country: CountryCode, in context: FitContext) throws -> SeasonalFit? {
-        guard let data = context.data[country] else { return nil }
+        guard let data = context.data[country], var fit = try fit(family, data, country, in: context) else { return nil }
+        guard let raw = context.raw[country] else { return fit }
+        let cells = context.cells
+        var counts = [Double](repeating: 0, count: cells.bucketCount)
+        for (b, y) in zip(raw.buckets, raw.counts) { counts[b] = Double(y) }
+        for _ in 0..<2 {
+            let model = CountryModel(
+                country: country.code, family: fit.family, dispersion: fit.dispersion, sigma: fit.sigma,
+                levelVariance: 0, trainingEvents: 0, nonZeroBuckets: 0, meanPerBucket: 0,
+                selection: FamilySelection(holdoutLogLikelihood: [:], reason: ""))
+            let expected = SeasonalFitter.cellLinearPredictors(fit.coefficients, cells).map {
+                model.expectedCount(linearPredictor: $0)
+            }
+            var residuals: [Double] = []
+            residuals.reserveCapacity(cells.bucketCount)
+            for b in 0..<cells.bucketCount where cells.bucketWeight[b] > 0 {
+                residuals.append(log1p(counts[b]) - log1p(expected[Int(cells.bucketCell[b])]))
+            }
+            let spread = Self.robustStandardDeviation(residuals)
+            var clipped = raw.counts
+            var changed = false
+            for (k, b) in raw.buckets.enumerated() where cells.bucketWeight[b] > 0 {
+                let e = expected[Int(cells.bucketCell[b])]
+                let cap = max((e + 1) * exp(Self.burstDeviations * spread) - 1, e + 3 * e.squareRoot() + 3)
+                if Double(clipped[k]) > cap {
+                    clipped[k] = Int(cap.rounded(.up))
+                    changed = true
+                }
+            }
+            guard changed else { break }
+            let robust = CountryCellCounts(buckets: raw.buckets, counts: clipped, cells: cells)
+            guard let refit = try self.fit(family, robust, country, in: context, fresh: true) else { break }
+            fit = refit
+        }
+        return fit
+    }
+
+    /// 1.4826 × the median absolute deviation from the median: the standard deviation of
+    /// normal data, unmoved by a minority of outliers.
+    static func robustStandardDeviation(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        func median(_ v: [Double]) -> Double {
+            let s = v.sorted()
+            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        }
+        let centre = median(values)
+        return 1.4826 * median(values.map { abs($0 - centre) })
+    }
+
+    func fit(
+        _ family: CountFamily, _ data: CountryCellCounts, _ country: CountryCode, in context: FitContext,
+        fresh: Bool = false
+    ) throws -> SeasonalFit? {
         switch family {
         case .logNormal:
             return try SeasonalFitter.fitLogNormal(cells: context.cells, counts: data, shape: context.shape)
         case .poisson:
             // A Poisson fit ignores the dispersion prior: the one made for it is the same fit.
-            if let fit = context.poissonFits[country] { return fit }
+            if !fresh, let fit = context.poissonFits[country] { return fit }
             return try SeasonalFitter.fitCounts(
                 family: .poisson, cells: context.cells, counts: data, shape: context.shape)
         case .negativeBinomial:
@@ -213,123 +301,46 @@ public struct Trainer: Sendable {
         var selections: [CountryCode: FamilySelection]
         var calibration: Calibration
         var multiBucketCalibration: Calibration
-    }
-
-    /// Fits every allowed family on the data before `fitEnd`, scores the held-out buckets
-    /// after it, picks each country's family by held-out likelihood, and records how often
-    /// the winning models' probabilities were exceeded.
-    func holdoutContest(series: CountrySeries, fitEnd: Int64, span: BucketSpan, clock: LocalClock) throws -> Contest {
-        let first = series.firstBucket
-        let cells = SeasonalCells(
-            first: first, last: fitEnd, span: span, clock: clock, design: options.design,
-            halfLifeDays: options.halfLifeDays, weightReference: fitEnd)
-        let fitBuckets = cells.bucketCount
-        let heldOut = fitBuckets..<series.bucketCount
-        let heldOutStarts = heldOut.map { first + Int64($0) * span.seconds }
-        let rows = TrainedModel.designRows(for: heldOutStarts, design: options.design, span: span.seconds, clock: clock)
-        let families = options.families
-        let fitted = try context(series: series, cells: cells)
-        let countries = fitted.countries
-        var selections: [CountryCode: FamilySelection] = [:]
-        var single: [Double] = []
-        var multi: [Double] = []
-        // Each country's held-out counts, by held-out bucket (zeros included).
-        let heldOutCounts = series.countries.indices.map { c in
-            var actual = [Double](repeating: 0, count: heldOut.count)
-            let cells = series.cells(of: c, in: heldOut)
-            for (i, y) in zip(cells.buckets, cells.counts) { actual[i - fitBuckets] = Double(y) }
-            return actual
-        }
-        for country in countries {
-            guard let c = series.index(of: country) else { continue }
-            let actual = heldOutCounts[c]
-            var scores: [String: Double] = [:]
-            var models: [CountFamily: (CountryModel, [Double], SeasonalFit)] = [:]
-            for family in families {
-                guard let fit = try fit(family, country, in: fitted) else { continue }
-                let model = CountryModel(
-                    country: country.code, family: fit.family, dispersion: fit.dispersion, sigma: fit.sigma,
-                    levelVariance: fit.levelVariance, trainingEvents: 0, nonZeroBuckets: 0, meanPerBucket: 0,
-                    selection: FamilySelection(holdoutLogLikelihood: [:], reason: ""))
-                let eta = BLAS.multiply(rows, fit.coefficients)
-                var total = 0.0
-                for i in heldOutStarts.indices {
-                    total += model.logProbability(count: actual[i], linearPredictor: eta[i])
-                }
-                // A family that gives a held-out count zero probability loses outright, and
-                // its −∞ must not reach the model file.
-                guard total.isFinite else { continue }
-                scores[family.rawValue] = total / Double(max(1, heldOutStarts.count))
-                models[family] = (model, eta, fit)
-            }
-            let ranked = scores.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            guard let best = ranked.first, let family = CountFamily(rawValue: best.key),
-                case let (winner, eta, fit)? = models[family]
-            else {
-                selections[country] = FamilySelection(
-                    holdoutLogLikelihood: [:],
-                    reason:
-                        "every family gave some held-out count zero probability: \(defaultFamily.rawValue) by default")
-                continue
-            }
-            let margin = ranked.count > 1 ? best.value - ranked[1].value : 0
-            let reason =
-                ranked.count > 1
-                ? String(
-                    format: "%@ won on %d held-out buckets: mean log-likelihood %.4f, %.4f above %@",
-                    best.key, heldOutStarts.count, best.value, margin, ranked[1].key)
-                : "only \(best.key) allowed"
-            selections[country] = FamilySelection(holdoutLogLikelihood: scores, reason: reason)
-            var model = winner
-            model.windowVarianceFactor = windowVarianceFactor(
-                model, fit, series: series, country: c, cells: fitted.cells)
-            let tests = heldOutLog10Probabilities(model: model, eta: eta, actual: actual)
-            single += tests.single
-            multi += tests.multi
-        }
-        // Countries first seen in the held-out days are judged by the new-country prior,
-        // and calibrate it; every other country's silent held-out buckets were scored above.
-        let prior = Self.newCountryPrior(series: series, buckets: 0..<fitBuckets)
-        let known = Set(countries)
-        for (c, country) in series.countries.enumerated() where !known.contains(country) {
-            let actual = heldOutCounts[c]
-            guard actual.contains(where: { $0 > 0 }) else { continue }
-            let occupancy = MultiBucketTest.logOccupancyTails(
-                actual: actual, nonZeroProbability: prior.nonZeroProbability, window: options.multiBucketWindow)
-            for i in heldOutStarts.indices where actual[i] > 0 {
-                single.append(prior.logUpperTail(actual: actual[i]) / log(10))
-                multi.append(occupancy[i] / log(10))
-            }
-        }
-        let days = Double(heldOutStarts.count) / Double(span.bucketsPerDay)
-        return Contest(
-            selections: selections, calibration: Calibration(heldOut: single, days: days),
-            multiBucketCalibration: Calibration(heldOut: multi, days: days))
+        var tailCalibration: TailCalibration?
+        /// `CountryModel.calibrationRatio` by country.
+        var countryRatios: [CountryCode: Double] = [:]
     }
 
     /// Held-out log10 probabilities of one country's single- and multi-bucket tests.
-    func heldOutLog10Probabilities(model: CountryModel, eta: [Double], actual: [Double])
+    /// Held-out log10 probabilities of one country's single- and multi-bucket tests, each
+    /// judged after the level shifts before it (`LevelShift`), as the scorer judges them.
+    func heldOutLog10Probabilities(model: CountryModel, eta: [Double], actual: [Double], hold: Int, windowHold: Int)
         -> (single: [Double], multi: [Double])
     {
         let n = actual.count
-        let expected = eta.map { model.expectedCount(linearPredictor: $0) }
-        let variance = eta.map { model.variance(linearPredictor: $0) }
+        let window = options.multiBucketWindow
+        var expected = eta.map { model.expectedCount(linearPredictor: $0) }
+        var variance = eta.map { model.variance(linearPredictor: $0) }
+        let windowShift = LevelShift.factors(actual: actual, expected: expected, hold: windowHold)
+        let shift = LevelShift.factors(actual: actual, expected: expected, hold: hold)
+        if windowShift.contains(where: { $0 > 1 }) {
+            (expected, variance) = LevelShift.shifted(
+                model: model, eta: eta, factors: windowShift, expected: expected, variance: variance)
+        }
         let multi = MultiBucketTest.logUpperTails(
-            actual: actual, expected: expected, variance: variance, window: options.multiBucketWindow,
+            actual: actual, expected: expected, variance: variance, window: window,
             varianceFactor: model.windowVarianceFactor)
         return (
-            (0..<n).map { model.logUpperTail(actual: actual[$0], linearPredictor: eta[$0]) / log(10) },
+            (0..<n).map { model.logUpperTail(actual: actual[$0], linearPredictor: eta[$0] + log(shift[$0])) / log(10) },
             multi.map { $0 / log(10) }
         )
     }
 
     /// The hurdle prior for never-seen countries, from the sparse countries of training.
-    static func newCountryPrior(series: CountrySeries, buckets range: Range<Int>) -> NewCountryPrior {
-        let buckets = range.count
+    static func newCountryPrior(
+        series: CountrySeries, buckets range: Range<Int>, excluding: Range<Int> = 0..<0
+    ) -> NewCountryPrior {
+        let buckets = range.count - range.clamped(to: excluding).count
         var nonZeroFractions: [Double] = []
         var sizes: [Double] = []
         for c in series.countries.indices {
-            let counts = series.cells(of: c, in: range).counts
+            let cells = series.cells(of: c, in: range)
+            let counts = zip(cells.buckets, cells.counts).filter { !excluding.contains($0.0) }.map(\.1)
             let events = counts.reduce(0, +)
             guard Double(events) / Double(buckets) < sparseRate, !counts.isEmpty else { continue }
             nonZeroFractions.append(Double(counts.count) / Double(buckets))

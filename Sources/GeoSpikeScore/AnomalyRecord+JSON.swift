@@ -32,6 +32,8 @@ extension AnomalyRecord {
         json.add("multi_bucket_impact", (multiBucketImpact * 100).rounded() / 100)
         json.add("first_seen", firstSeen)
         json.add("interim", interim)
+        if levelShift > 1 { json.add("level_shift", (levelShift * 100).rounded() / 100) }
+        if let newHigh { json.add("new_high", newHigh) }
         json.addRaw("influencers", influencersJSON)
         if let suppression {
             json.add("suppressed", true)

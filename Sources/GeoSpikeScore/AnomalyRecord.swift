@@ -50,6 +50,12 @@ public struct AnomalyRecord: Equatable, Sendable {
     public var heldBack: Bool = false
     /// Local time, usual sources, typical volume and next steps, for alerts.
     public var context: InvestigationContext? = nil
+    /// The level, as a factor of `typical`, that the preceding two hours had held and the
+    /// bucket was judged against on its own (1: no level shift): a shifted day, not a spike.
+    public var levelShift: Double = 1
+    /// "overall" when the count is above every bucket of the country's last two weeks of
+    /// training (and of this batch before it), "hour" when only above that local hour's.
+    public var newHigh: String? = nil
 
     public init(
         recordID: String, modelID: String, bucketStart: Int64, bucketSpan: Int64, country: String, countryName: String,

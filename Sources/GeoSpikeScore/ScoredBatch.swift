@@ -22,11 +22,14 @@ public struct ScoredBatch: Sendable {
     public var alert: [Bool]
     /// Per bucket: not complete when scored.
     public var interim: [Bool]
+    /// The level a sustained shift had held when the cell was judged, as a factor of
+    /// `typical` (1 = none; `LevelShift`). Empty for batches built without it.
+    public var levelShift: [Double] = []
 
     /// No buckets, no countries.
     public static let empty = ScoredBatch(
         bucketStarts: [], countries: [], firstSeenStart: 0, actual: [], typical: [], logSingle: [], logMulti: [],
-        logProbability: [], recordScore: [], alert: [], interim: [])
+        logProbability: [], recordScore: [], alert: [], interim: [], levelShift: [])
 
     public var bucketCount: Int { bucketStarts.count }
     public var countryCount: Int { countries.count }

@@ -10,7 +10,9 @@ extension Scorer {
         var logProbability: [Double]
         var recordScore: [Double]
         var alert: [Bool]
+        var levelShift: [Double]
         var variance: [Double]
+        var scratch: [Double]
 
         /// Takes over `batch`'s arrays (leaving it empty), so that their storage is
         /// reused when nothing else holds it.
@@ -22,7 +24,9 @@ extension Scorer {
             logProbability = Self.take(&batch.logProbability)
             recordScore = Self.take(&batch.recordScore)
             alert = Self.take(&batch.alert)
+            levelShift = Self.take(&batch.levelShift)
             variance = []
+            scratch = []
         }
 
         /// The array, its place emptied, so that the returned one is unique.
@@ -40,7 +44,9 @@ extension Scorer {
             Self.fill(&logProbability, count: cells, with: 0)
             Self.fill(&recordScore, count: cells, with: 0)
             Self.fill(&alert, count: cells, with: false)
+            Self.fill(&levelShift, count: cells, with: 1)
             Self.fill(&variance, count: buckets, with: 0)
+            Self.fill(&scratch, count: buckets, with: 0)
         }
 
         /// `count` copies of `value`, in `array`'s own storage when it already has that many
@@ -62,13 +68,19 @@ extension Scorer {
                             logProbability.withUnsafeMutableBufferPointer { logProbability in
                                 recordScore.withUnsafeMutableBufferPointer { recordScore in
                                     alert.withUnsafeMutableBufferPointer { alert in
-                                        variance.withUnsafeMutableBufferPointer { variance in
-                                            body(
-                                                CellColumns(
-                                                    buckets: buckets, allActual: actual, allTypical: typical,
-                                                    allLogSingle: logSingle, allLogMulti: logMulti,
-                                                    allLogProbability: logProbability, allRecordScore: recordScore,
-                                                    allAlert: alert, variance: variance))
+                                        levelShift.withUnsafeMutableBufferPointer { levelShift in
+                                            variance.withUnsafeMutableBufferPointer { variance in
+                                                scratch.withUnsafeMutableBufferPointer { scratch in
+                                                    body(
+                                                        CellColumns(
+                                                            buckets: buckets, allActual: actual, allTypical: typical,
+                                                            allLogSingle: logSingle, allLogMulti: logMulti,
+                                                            allLogProbability: logProbability,
+                                                            allRecordScore: recordScore, allAlert: alert,
+                                                            allLevelShift: levelShift, variance: variance,
+                                                            scratch: scratch))
+                                                }
+                                            }
                                         }
                                     }
                                 }
@@ -90,8 +102,11 @@ extension Scorer {
         let allLogProbability: UnsafeMutableBufferPointer<Double>
         let allRecordScore: UnsafeMutableBufferPointer<Double>
         let allAlert: UnsafeMutableBufferPointer<Bool>
+        let allLevelShift: UnsafeMutableBufferPointer<Double>
         /// One column's variances, reused by every country.
         let variance: UnsafeMutableBufferPointer<Double>
+        /// One column's linear predictors, kept while `typical` becomes expected counts.
+        let scratch: UnsafeMutableBufferPointer<Double>
 
         func range(_ j: Int) -> Range<Int> { (j * buckets)..<((j + 1) * buckets) }
         func actual(_ j: Int) -> UnsafeBufferPointer<Double> { UnsafeBufferPointer(rebasing: allActual[range(j)]) }
@@ -103,5 +118,6 @@ extension Scorer {
         }
         func recordScore(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allRecordScore[range(j)]) }
         func alert(_ j: Int) -> UnsafeMutableBufferPointer<Bool> { .init(rebasing: allAlert[range(j)]) }
+        func levelShift(_ j: Int) -> UnsafeMutableBufferPointer<Double> { .init(rebasing: allLevelShift[range(j)]) }
     }
 }

@@ -54,7 +54,7 @@ extension Scorer {
                 influencers.append((field.ecsName, top.map { .init(value: $0.value, count: $0.count) }))
             }
         }
-        return AnomalyRecord(
+        var record = AnomalyRecord(
             recordID: RecordID.make(modelID: modelID, bucketStart: start, country: country.code),
             modelID: modelID, bucketStart: start, bucketSpan: model.metadata.bucketSpanSeconds,
             country: country.code, countryName: country.name, actual: Int(batch.actual[i]),
@@ -64,5 +64,14 @@ extension Scorer {
             severity: AnomalyScale.severity(recordScore: batch.recordScore[i]), alert: batch.alert[i],
             family: family, multiBucketImpact: max(-5, min(5, impact)), firstSeen: firstSeen,
             interim: batch.interim[b], influencers: influencers)
+        if i < batch.levelShift.count { record.levelShift = batch.levelShift[i] }
+        if !firstSeen {
+            let earlier = (0..<b).map { batch.actual[batch.index(bucket: $0, country: j)] }.max() ?? 0
+            let hour = clock.position(of: start + model.metadata.bucketSpanSeconds / 2).secondOfDay / 3600
+            if batch.actual[i] > earlier {
+                record.newHigh = model.countries[j].newHigh(count: batch.actual[i], localHour: hour)
+            }
+        }
+        return record
     }
 }

@@ -25,6 +25,10 @@ public struct Scorer: Sendable {
     /// The coefficients of the design's smooth columns (the rows of `model.coefficients`
     /// before the slot indicators), for the one `gemm` of a batch.
     let smoothCoefficients: Matrix
+    /// Buckets a level shift must hold before later buckets are judged against it.
+    let levelShiftHold: Int
+    /// The same for the multi-bucket test.
+    let windowShiftHold: Int
 
     public init(model: TrainedModel, modelID: String) throws {
         self.model = model
@@ -50,6 +54,9 @@ public struct Scorer: Sendable {
             for c in 0..<smooth { coefficients[c, j] = model.coefficients[c, j] }
         }
         smoothCoefficients = coefficients
+        levelShiftHold = LevelShift.holdBuckets(bucketSpanSeconds: model.metadata.bucketSpanSeconds)
+        windowShiftHold = LevelShift.windowHoldBuckets(
+            bucketSpanSeconds: model.metadata.bucketSpanSeconds, window: model.metadata.options.multiBucketWindow)
     }
 
     /// The column of a model country, nil for a country the model does not know.
@@ -128,7 +135,8 @@ public struct Scorer: Sendable {
         batch = ScoredBatch(
             bucketStarts: starts, countries: countries, firstSeenStart: firstSeenStart, actual: cells.actual,
             typical: cells.typical, logSingle: cells.logSingle, logMulti: cells.logMulti,
-            logProbability: cells.logProbability, recordScore: cells.recordScore, alert: cells.alert, interim: interim)
+            logProbability: cells.logProbability, recordScore: cells.recordScore, alert: cells.alert, interim: interim,
+            levelShift: cells.levelShift)
     }
 
     /// The batch's countries (the model's, then those first seen here, sorted); their
@@ -160,16 +168,40 @@ public struct Scorer: Sendable {
     }
 
     /// A model country, whose column of `typical` holds its linear predictors: expected
-    /// counts, variances, single-bucket tails, then the multi-bucket window sums.
+    /// counts, variances and single-bucket tails, the multi-bucket window sums, then the
+    /// single-bucket tails again where a level shift holds (`LevelShift`).
     func scoreKnownCountry(_ j: Int, _ columns: CellColumns) {
         let actual = columns.actual(j)
         let typical = columns.typical(j)
-        model.countries[j].scoreBuckets(
-            actual: actual, expected: typical, variance: columns.variance, logUpperTail: columns.logSingle(j))
-        MultiBucketTest.logUpperTails(
-            actual: actual, expected: UnsafeBufferPointer(typical), variance: UnsafeBufferPointer(columns.variance),
-            window: model.metadata.options.multiBucketWindow,
-            varianceFactor: model.countries[j].windowVarianceFactor, into: columns.logMulti(j))
+        let eta = columns.scratch
+        _ = eta.update(fromContentsOf: typical)
+        let country = model.countries[j]
+        let logSingle = columns.logSingle(j)
+        country.scoreBuckets(actual: actual, expected: typical, variance: columns.variance, logUpperTail: logSingle)
+        let shift = columns.levelShift(j)
+        let window = model.metadata.options.multiBucketWindow
+        LevelShift.factors(
+            actual: actual, expected: UnsafeBufferPointer(typical), hold: windowShiftHold, into: shift)
+        if shift.contains(where: { $0 > 1 }) {
+            let moved = LevelShift.shifted(
+                model: country, eta: UnsafeBufferPointer(eta), factors: UnsafeBufferPointer(shift),
+                expected: UnsafeBufferPointer(typical), variance: UnsafeBufferPointer(columns.variance))
+            moved.expected.withUnsafeBufferPointer { expected in
+                moved.variance.withUnsafeBufferPointer { variance in
+                    MultiBucketTest.logUpperTails(
+                        actual: actual, expected: expected, variance: variance, window: window,
+                        varianceFactor: country.windowVarianceFactor, into: columns.logMulti(j))
+                }
+            }
+        } else {
+            MultiBucketTest.logUpperTails(
+                actual: actual, expected: UnsafeBufferPointer(typical), variance: UnsafeBufferPointer(columns.variance),
+                window: window, varianceFactor: country.windowVarianceFactor, into: columns.logMulti(j))
+        }
+        LevelShift.factors(actual: actual, expected: UnsafeBufferPointer(typical), hold: levelShiftHold, into: shift)
+        for b in 0..<columns.buckets where shift[b] > 1 && actual[b] > 0 {
+            logSingle[b] = country.logUpperTail(actual: actual[b], linearPredictor: eta[b] + log(shift[b]))
+        }
     }
 
     /// A country not in the model: the new-country prior, and the window's occupancy.
@@ -190,6 +222,7 @@ public struct Scorer: Sendable {
     /// Calibrated probability, record score and alert of every cell of column `j` with
     /// traffic (a zero count cannot be a spike: its cells stay 0 and false).
     func judge(_ j: Int, _ columns: CellColumns, interim: UnsafeBufferPointer<Bool>, threshold: Double) {
+        let countryRatio = j < knownCountries.count ? model.countries[j].calibrationRatio : 1
         let logPerDay = log(model.countryBucketsPerDay)
         let actual = columns.actual(j)
         let logSingle = columns.logSingle(j)
@@ -198,9 +231,12 @@ public struct Scorer: Sendable {
         let recordScore = columns.recordScore(j)
         let alert = columns.alert(j)
         for b in 0..<columns.buckets where actual[b] > 0 {
-            let calibrated = min(
-                singleBucketCurve.calibratedLogProbability(logSingle[b]),
-                multiBucketCurve.calibratedLogProbability(logMulti[b]))
+            let calibrated =
+                model.tailCalibration?.calibratedLogProbability(
+                    min(logSingle[b], logMulti[b]), countryRatio: countryRatio)
+                ?? min(
+                    singleBucketCurve.calibratedLogProbability(logSingle[b]),
+                    multiBucketCurve.calibratedLogProbability(logMulti[b]))
             logProbability[b] = calibrated
             recordScore[b] = AnomalyScale.recordScore(logExpectedPerDay: logPerDay + calibrated)
             alert[b] = !interim[b] && recordScore[b] >= threshold

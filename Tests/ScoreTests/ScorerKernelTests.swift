@@ -85,21 +85,40 @@ struct ScorerKernelTests {
             model.coefficients)
         var worst = 0.0
         func compare(_ a: Double, _ b: Double) { worst = max(worst, abs(a - b) / max(1e-300, abs(b))) }
+        var shifted: [String: Int] = [:]
         for (j, country) in model.countries.enumerated() {
             let column = (j * nb)..<((j + 1) * nb)
             let actual = Array(batch.actual[column])
             let expected = column.map { country.expectedCount(linearPredictor: eta.values[$0]) }
             let variance = column.map { country.variance(linearPredictor: eta.values[$0]) }
+            // Each bucket is judged on its own after the level shift of the two hours before it.
+            let factors = LevelShift.factors(
+                actual: actual, expected: expected, hold: LevelShift.holdBuckets(bucketSpanSeconds: 900))
+            shifted[country.country] = factors.filter { $0 > 1 }.count
+            // The window sums against the level once a shift has held for a window.
+            let window = model.metadata.options.multiBucketWindow
+            let windowFactors = LevelShift.factors(
+                actual: actual, expected: expected,
+                hold: LevelShift.windowHoldBuckets(bucketSpanSeconds: 900, window: window))
+            let columnEta = column.map { eta.values[$0] }
+            let moved = LevelShift.shifted(
+                model: country, eta: columnEta, factors: windowFactors, expected: expected, variance: variance)
             let multi = MultiBucketTest.logUpperTails(
-                actual: actual, expected: expected, variance: variance,
-                window: model.metadata.options.multiBucketWindow, varianceFactor: country.windowVarianceFactor)
+                actual: actual, expected: moved.expected, variance: moved.variance, window: window,
+                varianceFactor: country.windowVarianceFactor)
             for (b, i) in column.enumerated() {
                 compare(batch.typical[i], expected[b])
-                compare(batch.logSingle[i], country.logUpperTail(actual: actual[b], linearPredictor: eta.values[i]))
+                compare(
+                    batch.logSingle[i],
+                    country.logUpperTail(actual: actual[b], linearPredictor: eta.values[i] + log(factors[b])))
                 compare(batch.logMulti[i], multi[b])
+                compare(batch.levelShift[i], factors[b])
             }
         }
         #expect(worst <= 1e-12, "worst relative difference \(worst)")
+        // JP's fourth day runs at several times its usual level: most of it is judged
+        // against the shifted level.
+        #expect((shifted["JP"] ?? 0) > 40, "\(shifted)")
         let nzColumn = try #require(batch.countries.firstIndex(of: nz))
         #expect(nzColumn == batch.firstSeenStart)
         let prior = model.newCountryPrior

@@ -1,0 +1,129 @@
+import Foundation
+import GeoSpikeIngest
+import GeoSpikeNumerics
+
+/// Families and calibration from every training bucket, each judged by a model that did
+/// not see it.
+///
+/// The history is cut into folds (a day each for short histories, at most eight). For each
+/// fold, every country and family is fitted on the other folds, whose weights are
+/// unchanged, and the fold's buckets are scored as the scorer would score them. The
+/// held-out log-likelihoods, summed over folds, choose each country's family; the winners'
+/// surprises become the `TailCalibration`. A single held-out week would see a burst or
+/// two; all weeks together see how often the country really bursts.
+extension Trainer {
+    /// Folds of whole buckets over `0..<buckets`, a day each for a week's history and at
+    /// most eight (each model then sees seven eighths of it); none under two days.
+    static func folds(buckets: Int, perDay: Int) -> [Range<Int>] {
+        let days = buckets / perDay
+        guard days >= 2 else { return [] }
+        let k = min(8, days)
+        return (0..<k).map { i in (i * buckets / k)..<((i + 1) * buckets / k) }
+    }
+
+    func crossValidatedContest(
+        series: CountrySeries, range: ClosedRange<Int64>, span: BucketSpan, clock: LocalClock
+    ) throws -> Contest? {
+        let buckets = series.bucketCount
+        let folds = Self.folds(buckets: buckets, perDay: span.bucketsPerDay)
+        guard !folds.isEmpty else { return nil }
+        let window = options.multiBucketWindow
+        let hold = LevelShift.holdBuckets(bucketSpanSeconds: span.seconds)
+        let windowHold = LevelShift.windowHoldBuckets(bucketSpanSeconds: span.seconds, window: window)
+        var logLikelihood: [CountryCode: [CountFamily: Double]] = [:]
+        var surprises: [CountryCode: [CountFamily: [Double]]] = [:]
+        var newCountrySurprises: [Double] = []
+        var actualOf: [Int: [Double]] = [:]
+        func actual(_ c: Int) -> [Double] {
+            if let a = actualOf[c] { return a }
+            var a = [Double](repeating: 0, count: buckets)
+            let cells = series.cells(of: c, in: 0..<buckets)
+            for (b, y) in zip(cells.buckets, cells.counts) { a[b] = Double(y) }
+            actualOf[c] = a
+            return a
+        }
+        for fold in folds {
+            let cells = SeasonalCells(
+                first: range.lowerBound, last: range.upperBound, span: span, clock: clock, design: options.design,
+                halfLifeDays: options.halfLifeDays, weightReference: range.upperBound, excluding: fold)
+            let fitted = try context(series: series, cells: cells)
+            // The window test and the level shift of a fold's first buckets look back into
+            // the fold before it.
+            let context = max(0, fold.lowerBound - max(window - 1, windowHold))
+            let offset = fold.lowerBound - context
+            for country in fitted.countries {
+                guard let c = series.index(of: country) else { continue }
+                let counts = Array(actual(c)[context..<fold.upperBound])
+                for family in options.families {
+                    guard let fit = try fit(family, country, in: fitted) else { continue }
+                    var model = CountryModel(
+                        country: country.code, family: fit.family, dispersion: fit.dispersion, sigma: fit.sigma,
+                        levelVariance: fit.levelVariance, trainingEvents: 0, nonZeroBuckets: 0, meanPerBucket: 0,
+                        selection: FamilySelection(holdoutLogLikelihood: [:], reason: ""))
+                    let cellEta = SeasonalFitter.cellLinearPredictors(fit.coefficients, cells)
+                    let eta = (context..<fold.upperBound).map { cellEta[Int(cells.bucketCell[$0])] }
+                    var total = 0.0
+                    for i in offset..<counts.count {
+                        total += model.logProbability(count: counts[i], linearPredictor: eta[i])
+                    }
+                    logLikelihood[country, default: [:]][family, default: 0] += total
+                    model.windowVarianceFactor = windowVarianceFactor(
+                        model, fit, series: series, country: c, cells: cells)
+                    let tests = heldOutLog10Probabilities(
+                        model: model, eta: eta, actual: counts, hold: hold, windowHold: windowHold)
+                    let surprise = (offset..<counts.count).map { -min(tests.single[$0], tests.multi[$0]) }
+                    surprises[country, default: [:]][family, default: []] += surprise
+                }
+            }
+            // Countries silent outside the fold are new to its model: the new-country prior
+            // judges them, and they calibrate it too.
+            let known = Set(fitted.countries)
+            let prior = Self.newCountryPrior(series: series, buckets: 0..<buckets, excluding: fold)
+            for (c, country) in series.countries.enumerated() where !known.contains(country) {
+                let counts = Array(actual(c)[context..<fold.upperBound])
+                guard counts[offset...].contains(where: { $0 > 0 }) else { continue }
+                let occupancy = MultiBucketTest.logOccupancyTails(
+                    actual: counts, nonZeroProbability: prior.nonZeroProbability, window: window)
+                for i in offset..<counts.count where counts[i] > 0 {
+                    newCountrySurprises.append(-min(prior.logUpperTail(actual: counts[i]), occupancy[i]) / log(10))
+                }
+            }
+        }
+        var selections: [CountryCode: FamilySelection] = [:]
+        var winners: [CountryCode: [Double]] = [:]
+        var all = newCountrySurprises
+        for country in logLikelihood.keys.sorted() {
+            let perBucket = (logLikelihood[country] ?? [:]).filter { $0.value.isFinite }.mapValues {
+                $0 / Double(buckets)
+            }
+            let ranked = perBucket.sorted {
+                $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue
+            }
+            guard let best = ranked.first else {
+                selections[country] = FamilySelection(
+                    holdoutLogLikelihood: [:],
+                    reason: "every family gave some held-out count zero probability: \(defaultFamily.rawValue) by default")
+                winners[country] = surprises[country]?[defaultFamily] ?? []
+                all += winners[country] ?? []
+                continue
+            }
+            let reason =
+                ranked.count > 1
+                ? String(
+                    format: "%@ won over %d folds of %d buckets: mean log-likelihood %.4f, %.4f above %@",
+                    best.key.rawValue, folds.count, buckets, best.value, best.value - ranked[1].value,
+                    ranked[1].key.rawValue)
+                : "only \(best.key.rawValue) allowed"
+            selections[country] = FamilySelection(
+                holdoutLogLikelihood: Dictionary(uniqueKeysWithValues: perBucket.map { ($0.key.rawValue, $0.value) }),
+                reason: reason)
+            winners[country] = surprises[country]?[best.key] ?? []
+            all += winners[country] ?? []
+        }
+        let days = Double(buckets) / Double(span.bucketsPerDay)
+        let tail = TailCalibration(surprises: all, days: days, folds: folds.count)
+        return Contest(
+            selections: selections, calibration: .none, multiBucketCalibration: .none, tailCalibration: tail,
+            countryRatios: tail.map { tail in winners.mapValues { tail.countryRatio(surprises: $0) } } ?? [:])
+    }
+}
