@@ -110,6 +110,9 @@ public enum ModelFile {
         guard header.metadata.options.design.columnCount == columns else {
             throw damaged("feature layout lists \(columns) columns but the design has \(header.metadata.options.design.columnCount)")
         }
+        if let id = header.metadata.trainingID, !TrainingDigest.isWellFormed(id) {
+            throw damaged("metadata.trainingID is not a geospike model identifier")
+        }
         return TrainedModel(
             metadata: header.metadata, countries: header.countries,
             coefficients: Matrix(rows: columns, columns: header.countries.count, columnMajor: values),
@@ -137,12 +140,11 @@ public enum ModelFile {
         try readIdentified(from: path).model
     }
 
-    /// Reads a model file and its identifier, the CRC-32 its last four bytes hold.
+    /// Reads a model file and its identifier (see `identifier(of:)`).
     ///
-    /// The same as `identifier(of:)` for every file this version writes (encoding is
-    /// deterministic), without encoding the model again; for a file from an older version
-    /// whose header lacks fields added since, it is the CRC of the file as it is. The
-    /// scorer reads both in every run.
+    /// For a file from a version that did not record the training's identifier, it is the
+    /// CRC of the file as it is, which its last four bytes hold: such a model keeps the
+    /// `model_id` it always had. The scorer reads both in every run.
     public static func readIdentified(from path: String) throws -> (model: TrainedModel, identifier: String) {
         guard FileManager.default.fileExists(atPath: path) else {
             throw GeoSpikeError(.noInput, "\(path): no such model file; train one with geospike-train --out \(path)")
@@ -150,7 +152,7 @@ public enum ModelFile {
         func decodeIdentified(_ bytes: UnsafeRawBufferPointer) throws -> (model: TrainedModel, identifier: String) {
             let model = try decode(bytes, name: path)
             // decode checked the CRC, so the stored one is the file's.
-            return (model, identifier(crc: read(bytes, at: bytes.count - 4)))
+            return (model, model.metadata.trainingID ?? identifier(crc: read(bytes, at: bytes.count - 4)))
         }
         // Mapped, so that half a megabyte of model is not copied into fresh pages first.
         if let file = MappedFile(path: path) { return try decodeIdentified(UnsafeRawBufferPointer(file.bytes)) }
@@ -160,8 +162,11 @@ public enum ModelFile {
         return try data.withUnsafeBytes { try decodeIdentified($0) }
     }
 
-    /// A stable identifier: the CRC-32 of the file's bytes, so equal models share it.
+    /// A stable identifier, the `model_id` of records: the training's (`TrainingDigest`),
+    /// the same for the same inputs, options and version on any machine; for a model from
+    /// a version that did not record it, the CRC-32 of the file's bytes.
     public static func identifier(of model: TrainedModel) throws -> String {
+        if let id = model.metadata.trainingID { return id }
         let bytes = try encode(model)
         return identifier(crc: read(bytes, at: bytes.count - 4))
     }

@@ -28,7 +28,9 @@ public struct Trainer: Sendable {
         // Slot effects need one column per slot of the day, which the bucket span decides.
         var resolved = options
         resolved.design.slotsPerDay = options.slotEffects ? table.bucketSpan.bucketsPerDay : 0
-        return try Trainer(options: resolved).trainResolved(table, progress: progress)
+        var model = try Trainer(options: resolved).trainResolved(table, progress: progress)
+        model.metadata.trainingID = TrainingDigest.modelID(table: table, options: options, toolVersion: Self.toolVersion)
+        return model
     }
 
     func trainResolved(_ table: CountTable, progress: (String) -> Void) throws -> TrainedModel {

@@ -9,7 +9,7 @@ struct GeoSpikeScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geospike-score",
         abstract: "Score a batch of network logs against a geospike model and print anomaly records.",
-        version: "0.1.0")
+        version: Trainer.toolVersion)
 
     @Option(name: .long, help: "The model file (from geospike-train).")
     var model: String
