@@ -14,6 +14,8 @@ final class IngestRun {
     private var countsTable: CountTable
     private let eventSink: ((NetworkEvent) throws -> Void)?
     private var countryNameCache: [String: UInt16] = [:]
+    /// Event times outside are malformed (`ReaderOptions.notBefore`, `notAfter`).
+    private let plausibleTimes: ClosedRange<Double>
     private(set) var summary = IngestSummary()
 
     init(options: ReaderOptions, eventSink: ((NetworkEvent) throws -> Void)? = nil) throws {
@@ -26,6 +28,7 @@ final class IngestRun {
         }
         _ = try LocalTimeConverter(identifier: options.inputTimeZone)
         self.options = options
+        plausibleTimes = options.plausibleTimes()
         resolver = try GeoIPResolver(spec: options.geoip)
         excluded = options.excludedProcesses.map { Self.normalizedProcess(Array($0.utf8)) }
         accumulator = CountAccumulator(bucketSpan: options.bucketSpan, capacity: options.influencerCapacity)
@@ -145,13 +148,27 @@ final class IngestRun {
             case .malformed(let reason):
                 try malformed("\(name):\(lineNumber): \(reason)", &file)
             case .skipped(let reason):
+                guard plausibleTimes.contains(fields.time) else {
+                    return try malformed("\(name):\(lineNumber): \(implausible(fields.time))", &file)
+                }
                 accumulator.observe(fields.time)
                 file.skipped[reason, default: 0] += 1
             case .event:
+                guard plausibleTimes.contains(fields.time) else {
+                    return try malformed("\(name):\(lineNumber): \(implausible(fields.time))", &file)
+                }
                 accumulator.observe(fields.time)
                 try count(fields, &file)
             }
         }
+    }
+
+    /// Why an event time outside `plausibleTimes` is not used (uncounted events too: they
+    /// still say which buckets were observed, and so how long the counted span is).
+    private func implausible(_ time: Double) -> String {
+        "event time \(Timestamp.describe(time)) is outside the plausible window "
+            + "\(Timestamp.describe(plausibleTimes.lowerBound)) … \(Timestamp.describe(plausibleTimes.upperBound)); "
+            + "fix the clock that wrote it, or widen the window with --not-before / --not-after"
     }
 
     private func malformed(_ message: String, _ file: inout FileSummary) throws {
@@ -266,6 +283,9 @@ final class IngestRun {
             case .malformed(let reason):
                 try malformed("\(name):\(lineNumber): \(reason)", &file)
             case .row(let row):
+                guard plausibleTimes.contains(row.bucketStart) else {
+                    return try malformed("\(name):\(lineNumber): bucket start: \(implausible(row.bucketStart))", &file)
+                }
                 let start = Int64(row.bucketStart.rounded(.down))
                 if let firstBucket {
                     spacing = Self.gcd(spacing, abs(start - firstBucket))

@@ -25,12 +25,30 @@ public struct Trainer: Sendable {
         _ table: CountTable, progress: (String) -> Void = { _ in }
     ) throws -> TrainedModel {
         try options.validate()
+        try Self.checkSpan(table)
         // Slot effects need one column per slot of the day, which the bucket span decides.
         var resolved = options
         resolved.design.slotsPerDay = options.slotEffects ? table.bucketSpan.bucketsPerDay : 0
         var model = try Trainer(options: resolved).trainResolved(table, progress: progress)
         model.metadata.trainingID = TrainingDigest.modelID(table: table, options: options, toolVersion: Self.toolVersion)
         return model
+    }
+
+    /// The most buckets a training may span: the fit keeps a few numbers per bucket and
+    /// country, counted or not. About 5.7 years of 15-minute buckets, 139 days of 1-minute.
+    public static let maximumBuckets = 200_000
+
+    /// Refuses a training span of more than `maximumBuckets`, before anything of that size
+    /// is allocated: such a span means wrong timestamps, or a span too fine for the history.
+    static func checkSpan(_ table: CountTable) throws {
+        guard let range = table.bucketRange else { return }
+        let buckets = (range.upperBound - range.lowerBound) / table.bucketSpan.seconds + 1
+        guard buckets > Int64(maximumBuckets) else { return }
+        throw GeoSpikeError(
+            .badData,
+            "the training data spans \(buckets) buckets of \(table.bucketSpan), \(Timestamp.iso8601(range.lowerBound)) … "
+                + "\(Timestamp.iso8601(range.upperBound)), more than the \(maximumBuckets) a model is fitted on: check the "
+                + "event times (the summary's first and last), train on a shorter history or pass a wider --bucket-span")
     }
 
     func trainResolved(_ table: CountTable, progress: (String) -> Void) throws -> TrainedModel {
