@@ -133,7 +133,7 @@ public struct ReaderArguments: ParsableArguments {
 
     /// Writes the summary to stderr, and to `--summary-json` when given.
     public func report(_ summary: IngestSummary) throws {
-        FileHandle.standardError.write(Data((summary.report + "\n").utf8))
+        StandardError.write(summary.report + "\n")
         guard let summaryJSON else { return }
         do {
             try summary.jsonData().write(to: URL(fileURLWithPath: summaryJSON))

@@ -37,7 +37,7 @@ struct CountsCommand: ParsableCommand {
                     throw GeoSpikeError(.ioError, "cannot write \(output): \(error.localizedDescription)")
                 }
             } else {
-                FileHandle.standardOutput.write(csv)
+                try StandardOutput.write(csv)
             }
         }
     }

@@ -21,9 +21,9 @@ struct Inspect: ParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 let data = try encoder.encode(inspection)
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
+                try StandardOutput.write(data + Data("\n".utf8))
             } else {
-                print(inspection.report, terminator: "")
+                try StandardOutput.write(inspection.report)
             }
         }
     }
