@@ -1,0 +1,44 @@
+import GeoSpikeIngest
+
+extension TrainedModel {
+    /// The first number of the model that is NaN or infinite, by the field's name, or nil.
+    ///
+    /// The trainer never writes one (`ModelFile.encode` refuses), so a file holding one was
+    /// altered or damaged in a way its checksum does not catch (it was recomputed). Scoring
+    /// with it would turn probabilities into NaN, which compare false with every threshold
+    /// and so silently drop alerts.
+    func firstNonFiniteField() -> (field: String, value: Double)? {
+        let rows = coefficients.rows
+        if let i = coefficients.values.firstIndex(where: { !$0.isFinite }) {
+            let j = i / max(rows, 1)
+            let column = i % max(rows, 1) < metadata.columns.count ? metadata.columns[i % max(rows, 1)] : "\(i % max(rows, 1))"
+            let country = j < countries.count ? countries[j].country : "\(j)"
+            return ("coefficients[\(country), \(column)]", coefficients.values[i])
+        }
+        if let i = pooledCoefficients.firstIndex(where: { !$0.isFinite }) {
+            return ("pooledCoefficients[\(i)]", pooledCoefficients[i])
+        }
+        for c in countries {
+            let fields: [(String, Double)] = [
+                ("dispersion", c.dispersion), ("sigma", c.sigma), ("levelVariance", c.levelVariance),
+                ("meanPerBucket", c.meanPerBucket), ("windowVarianceFactor", c.windowVarianceFactor),
+            ]
+            for (name, value) in fields where !value.isFinite { return ("countries[\(c.country)].\(name)", value) }
+            for (family, value) in c.selection.holdoutLogLikelihood.sorted(by: { $0.key < $1.key }) where !value.isFinite {
+                return ("countries[\(c.country)].selection.holdoutLogLikelihood.\(family)", value)
+            }
+        }
+        let prior: [(String, Double)] = [
+            ("nonZeroProbability", newCountryPrior.nonZeroProbability), ("sizeMean", newCountryPrior.sizeMean),
+            ("sizeDispersion", newCountryPrior.sizeDispersion),
+        ]
+        for (name, value) in prior where !value.isFinite { return ("newCountryPrior.\(name)", value) }
+        for (name, calibration) in [("calibration", calibration), ("multiBucketCalibration", multiBucketCalibration)] {
+            if !calibration.heldOutDays.isFinite { return ("\(name).heldOutDays", calibration.heldOutDays) }
+            for (i, level) in calibration.levels.enumerated() where !level.log10Probability.isFinite {
+                return ("\(name).levels[\(i)].log10Probability", level.log10Probability)
+            }
+        }
+        return nil
+    }
+}
