@@ -135,10 +135,6 @@ public struct ReaderArguments: ParsableArguments {
     public func report(_ summary: IngestSummary) throws {
         StandardError.write(summary.report + "\n")
         guard let summaryJSON else { return }
-        do {
-            try summary.jsonData().write(to: URL(fileURLWithPath: summaryJSON))
-        } catch {
-            throw GeoSpikeError(.ioError, "cannot write the summary to \(summaryJSON): \(error.localizedDescription)")
-        }
+        try OutputFile.replace(summaryJSON, with: try summary.jsonData())
     }
 }

@@ -133,11 +133,7 @@ public enum ModelFile {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw GeoSpikeError(.ioError, "\(path): cannot write the model: the directory \(directory) does not exist; create it first")
         }
-        do {
-            try Data(bytes).write(to: url, options: .atomic)
-        } catch {
-            throw GeoSpikeError(.ioError, "\(path): cannot write the model (\(error.localizedDescription))")
-        }
+        try bytes.withUnsafeBytes { try OutputFile.replace(path, with: $0) }
     }
 
     public static func read(from path: String) throws -> TrainedModel {

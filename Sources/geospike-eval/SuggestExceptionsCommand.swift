@@ -86,9 +86,7 @@ struct SuggestExceptionsCommand: ParsableCommand {
             ]
             let text = format == .yaml ? list.yaml(header: header) : list.json
             if let out {
-                do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
-                    throw GeoSpikeError(.ioError, "cannot write \(out): \(error.localizedDescription)")
-                }
+                try OutputFile.replace(out, with: text)
                 StandardError.write("wrote \(out): \(list.entries.count) exception(s)\n")
             } else {
                 try StandardOutput.write(text)

@@ -32,6 +32,8 @@ struct Fit: ParsableCommand {
     func run() throws {
         try GeoSpikeError.exitingOnError(command: "geospike-train") {
             let options = try training.trainingOptions()
+            // Before hours of reading and fitting, not after.
+            try OutputFile.checkTarget(out)
             var readerOptions = try reader.readerOptions()
             // The model keeps only each country's usual sources, so a few slots per cell
             // suffice; sixteen would cost gigabytes over months of buckets.

@@ -26,7 +26,7 @@ struct OutputFailureTests {
         environment["PATH"] = BinaryRunner.binDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         process.environment = environment
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("failed-write-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: log) }
         let errors = try FileHandle(forWritingTo: log)
         process.standardError = errors
