@@ -40,5 +40,5 @@ struct ModelAndHistory: ParsableArguments {
 
 /// Writes a command's result: the JSON form with `--json`, else the text for people.
 func emit(text: String, json: String, asJSON: Bool) throws {
-    try StandardOutput.write(asJSON ? json + "\n" : text)
+    try StandardOutput.write(asJSON ? json + "\n" : TerminalText.visibleLines(text))
 }

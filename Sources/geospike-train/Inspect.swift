@@ -23,7 +23,8 @@ struct Inspect: ParsableCommand {
                 let data = try encoder.encode(inspection)
                 try StandardOutput.write(data + Data("\n".utf8))
             } else {
-                try StandardOutput.write(inspection.report)
+                // Names and reasons come from the model file: shown, never obeyed, by the terminal.
+                try StandardOutput.write(TerminalText.visibleLines(inspection.report))
             }
         }
     }
