@@ -9,7 +9,7 @@ RELEASE = -c release --static-swift-stdlib
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path)
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build test test-other-kernels spark-test demo models notebooks bench datasets clean
+.PHONY: deps build test test-other-kernels fuzz fuzz-smoke spark-test demo models notebooks bench datasets clean
 
 # Installs only the Debian packages that are missing, so a second run costs one dpkg query.
 deps:
@@ -26,6 +26,7 @@ test: deps spark-test
 	$(SWIFT) build
 	$(SWIFT) test
 	$(MAKE) --no-print-directory test-other-kernels
+	$(MAKE) --no-print-directory fuzz-smoke
 
 # The tests that compare generated models, cards, notebooks and datasets with the committed
 # ones, run again with glibc's libm and OpenBLAS forced onto other kernels than this CPU's
@@ -67,6 +68,19 @@ datasets: build
 		mkdir -p datasets/geoip && \
 		install -m 644 ../shared/data/geoip/GeoLite2-Country-Test.mmdb ../shared/data/geoip/LICENSE-MIT datasets/geoip/; \
 	fi
+
+# Mutation fuzzing of every reader, the model loader, exception and rule files through the
+# debug binaries (scripts/fuzz.py): crashes, hangs and undocumented exit codes fail it.
+# FUZZ_SEED picks the mutations; a full run takes about a quarter of an hour on one core.
+FUZZ = python3 scripts/fuzz.py --bin "$$($(SWIFT) build --show-bin-path)" --seed $${FUZZ_SEED:-1}
+fuzz: deps
+	$(SWIFT) build
+	$(FUZZ) --lines-per-reader 1000000 --models 2000 --texts 1000
+
+# A few seconds of the same, seeded, inside `make test`.
+fuzz-smoke:
+	$(SWIFT) build
+	$(FUZZ) --lines-per-reader 10000 --batch 5000 --models 20 --texts 10
 
 clean:
 	rm -rf .build
