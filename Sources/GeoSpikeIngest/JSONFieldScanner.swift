@@ -368,12 +368,13 @@ package final class JSONFieldScanner {
             set(field, Value(bytes: UnsafeBufferPointer(start: out, count: length), kind: .string))
         }
 
-        /// Records a field's value; a field met twice (a repeated key, or the nested and the
-        /// dotted form of one path) with another value is remembered as a conflict.
+        /// Records a field's value; a scalar field met twice (a repeated key, or the nested and
+        /// the dotted form of one path) with another value is remembered as a conflict. Lists
+        /// (`event.category`) are compared by no one the same way, so the last one stands.
         @inline(__always)
         private mutating func set(_ field: Int, _ value: Value) {
             let previous = results[field]
-            if previous.kind != .absent, conflict < 0,
+            if previous.kind != .absent, previous.kind != .array, value.kind != .array, conflict < 0,
                 previous.kind != value.kind || !previous.bytes.elementsEqual(value.bytes)
             {
                 conflict = field

@@ -24,8 +24,9 @@ public struct ReaderOptions: Sendable, Codable, Equatable {
     /// Event times before this (epoch seconds, UTC) make a line malformed: a clock reset
     /// to 1970 or a corrupted field would otherwise stretch the counted span by decades.
     public var notBefore: Double = ReaderOptions.defaultNotBefore
-    /// Event times after this make a line malformed; nil = one day after the run starts
-    /// (logs come from the past; a day allows for clocks set ahead and time zones).
+    /// Event times after this make a line malformed; nil = the end of the day (UTC) one day
+    /// after the run starts: logs come from the past, a day allows for clocks set ahead,
+    /// and a whole day keeps the window, and the messages naming it, the same all day.
     public var notAfter: Double? = nil
 
     /// 1990-01-01T00:00:00Z: older than any network log geospike will be given.
@@ -33,7 +34,7 @@ public struct ReaderOptions: Sendable, Codable, Equatable {
 
     /// The window of plausible event times for a run that starts at `now`.
     public func plausibleTimes(now: Double = Date().timeIntervalSince1970) -> ClosedRange<Double> {
-        let latest = notAfter ?? now + 86400
+        let latest = notAfter ?? ((now + 86400) / 86400).rounded(.up) * 86400
         return notBefore...max(notBefore, latest)
     }
 
