@@ -35,7 +35,7 @@ test: deps spark-test
 REPRODUCIBILITY_TESTS := modelsDirectoryIsReproducible|regeneratingGivesTheCommittedNotebooks|NumericTextTests|SyntheticDatasetTests|trainingTwiceGivesTheSameBytes
 OTHER_KERNELS := GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,-AVX512DQ,-AVX2,-FMA OPENBLAS_CORETYPE=Sandybridge
 test-other-kernels:
-	$(SWIFT) build
+	$(SWIFT) build --build-tests
 	env $(OTHER_KERNELS) $(SWIFT) test --skip-build --filter '$(REPRODUCIBILITY_TESTS)'
 
 # Spark's counts against geospike's, byte for byte (spark/README.md); makes spark/.venv once.
