@@ -96,6 +96,16 @@ bench: deps
 	fi
 	python3 bench/run.py --size $${BENCH_SIZE:-small} --repeat $${BENCH_REPEAT:-3}
 
+# Prophet, the seasonal peer, on the real labelled series (bench/README.md); writes bench/work/.
+# GEOSPIKE_JSON=path (from `geospike-eval labelled --json`) adds Prophet at geospike's operating point.
+.PHONY: bench-labelled
+bench-labelled:
+	@python3 -c 'import ensurepip' 2>/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null; }
+	python3 bench/prophet_labelled.py --self-check
+	python3 bench/prophet_labelled.py --json bench/work/prophet-labelled.json --markdown bench/work/prophet-labelled.md \
+		$(if $(GEOSPIKE_JSON),--geospike-json $(GEOSPIKE_JSON))
+
 # Regenerates notebooks-md/ from the real binaries on datasets/ (figures in notebooks-md/figures).
 # Debug binaries, like `make test`, whose EvaluationNotebookTests compares them (numbers to the printed digit).
 notebooks: deps

@@ -13,6 +13,7 @@ struct GeoSpikeEval: ParsableCommand {
             BacktestCommand.self,
             InjectCommand.self,
             WalkForwardCommand.self,
+            LabelledCommand.self,
             LabelsCommand.self,
             CalibrationCommand.self,
             ReportCommand.self,
