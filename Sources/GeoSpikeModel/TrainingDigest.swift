@@ -28,8 +28,11 @@ public enum TrainingDigest {
         hash.add("\nspan \(table.bucketSpan.seconds)")
         if let range = table.bucketRange { hash.add(" range \(range.lowerBound) \(range.upperBound)") }
         hash.add("\n")
+        // As integers, not text: a year of training is millions of cells.
         for cell in table.sortedCells {
-            hash.add("\(cell.key.bucketStart),\(cell.key.country.code),\(cell.count)\n")
+            hash.add(cell.key.bucketStart)
+            hash.add(Int64(cell.key.country.packed))
+            hash.add(Int64(cell.count))
         }
         let sources = Trainer.usualSources(table)
         for country in sources.keys.sorted() {
@@ -56,10 +59,22 @@ public struct FNV1a64: Sendable {
     public init() {}
 
     public mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value &*= 0x0000_0100_0000_01B3
+        for byte in text.utf8 { add(byte: byte) }
+    }
+
+    /// The eight little-endian bytes of `number`.
+    public mutating func add(_ number: Int64) {
+        var bits = UInt64(bitPattern: number)
+        for _ in 0..<8 {
+            add(byte: UInt8(truncatingIfNeeded: bits))
+            bits >>= 8
         }
+    }
+
+    @inline(__always)
+    mutating func add(byte: UInt8) {
+        value ^= UInt64(byte)
+        value &*= 0x0000_0100_0000_01B3
     }
 
     /// The value as 16 lower-case hex digits.
