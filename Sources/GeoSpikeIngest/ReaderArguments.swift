@@ -69,7 +69,7 @@ public struct ReaderArguments: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "Event times after this are malformed lines (a date or ISO 8601 date-time, UTC).",
-            discussion: "Default: one day after the run starts."))
+            discussion: "Default: the end of tomorrow, UTC."))
     public var notAfter: String?
 
     @Option(help: "Also write the ingest summary as JSON to this file.")

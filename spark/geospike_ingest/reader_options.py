@@ -83,7 +83,7 @@ class ReaderOptions:
         parser.add_argument("--not-before", help="event times before this are malformed lines (date or ISO 8601, UTC; "
                             "default 1990-01-01)")
         parser.add_argument("--not-after", help="event times after this are malformed lines (date or ISO 8601, UTC; "
-                            "default: one day after the run starts)")
+                            "default: the end of tomorrow, UTC)")
 
     @classmethod
     def from_arguments(cls, args, influencers=0):
