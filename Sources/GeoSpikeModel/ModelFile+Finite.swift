@@ -9,13 +9,13 @@ extension TrainedModel {
     /// and so silently drop alerts.
     func firstNonFiniteField() -> (field: String, value: Double)? {
         let rows = coefficients.rows
-        if let i = coefficients.values.firstIndex(where: { !$0.isFinite }) {
+        if let i = coefficients.values.firstIndex(where: { !Self.isPlausibleCoefficient($0) }) {
             let j = i / max(rows, 1)
             let column = i % max(rows, 1) < metadata.columns.count ? metadata.columns[i % max(rows, 1)] : "\(i % max(rows, 1))"
             let country = j < countries.count ? countries[j].country : "\(j)"
             return ("coefficients[\(country), \(column)]", coefficients.values[i])
         }
-        if let i = pooledCoefficients.firstIndex(where: { !$0.isFinite }) {
+        if let i = pooledCoefficients.firstIndex(where: { !Self.isPlausibleCoefficient($0) }) {
             return ("pooledCoefficients[\(i)]", pooledCoefficients[i])
         }
         for c in countries {
@@ -40,5 +40,14 @@ extension TrainedModel {
             }
         }
         return nil
+    }
+
+    /// Coefficients are on the log scale of expected counts: beyond ±1000 the expected
+    /// count overflows or vanishes (e^710 is infinite), so such a value is as unusable as
+    /// NaN and no fit, held by its priors, produces one.
+    static let largestCoefficient = 1000.0
+
+    static func isPlausibleCoefficient(_ value: Double) -> Bool {
+        value.isFinite && abs(value) <= largestCoefficient
     }
 }

@@ -119,7 +119,10 @@ public enum ModelFile {
             pooledCoefficients: header.pooledCoefficients, newCountryPrior: header.newCountryPrior,
             calibration: header.calibration, multiBucketCalibration: header.multiBucketCalibration)
         if let (field, value) = model.firstNonFiniteField() {
-            throw damaged("\(field) is \(value), not a finite number")
+            throw damaged(
+                value.isFinite
+                    ? "\(field) is \(value), beyond any log-scale coefficient (±\(TrainedModel.largestCoefficient))"
+                    : "\(field) is \(value), not a finite number")
         }
         return model
     }

@@ -21,7 +21,7 @@ struct ModelFileFiniteTests {
         return 20 + headerLength + 8 + 8 * i
     }
 
-    @Test(arguments: [Double.nan, .infinity, -.infinity])
+    @Test(arguments: [Double.nan, .infinity, -.infinity, 1e308, -2000])
     func aNonFiniteCoefficientIsRefusedByName(value: Double) throws {
         let model = try ModelFileTests.model()
         var bytes = try ModelFile.encode(model)
@@ -31,7 +31,8 @@ struct ModelFileFiniteTests {
         withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.replaceSubrange(offset..<(offset + 8), with: $0) }
         let error = #expect(throws: GeoSpikeError.self) { try ModelFile.decode(Self.resummed(bytes), name: "m.gsm") }
         #expect(error?.kind == .badData)
-        let expected = "m.gsm: coefficients[\(model.countries[1].country), \(model.metadata.columns[2])] is \(value), not a finite number"
+        let expected = "m.gsm: coefficients[\(model.countries[1].country), \(model.metadata.columns[2])] is \(value), "
+            + (value.isFinite ? "beyond any log-scale coefficient" : "not a finite number")
         #expect(error?.message.hasPrefix(expected) == true, "\(error?.message ?? "")")
     }
 
