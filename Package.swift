@@ -105,7 +105,7 @@ let package = Package(
             dependencies: ["GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore", "GeoSpikeEvaluation"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["GeoSpikeIngest"]),
+            dependencies: ["GeoSpikeNumerics", "GeoSpikeIngest", "GeoSpikeModel"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -2,7 +2,7 @@
 # Regenerates the markdown notebooks of notebooks-md/ by running the real binaries on
 # datasets/: every command is shown as typed, followed by its real output; figures are
 # written beside the notebooks in figures/ (SVG only: PNG bytes depend on the renderer's
-# version, so they are left out of what `make notebooks` must reproduce byte for byte).
+# version, so they are left out of what `make notebooks` must reproduce).
 #
 #   notebooks-md/generate.sh BIN_DIR OUT_DIR
 #

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make models`: train the demo model from datasets/ and write its card, models/README.md.
-# Debug binaries, like the test that checks that models/ regenerates byte for byte.
+# Debug binaries, like the test that checks that models/ regenerates (TrainScoreTests).
 set -euo pipefail
 # One BLAS thread: more threads sum in another order and change the last bits of the model.
 export OPENBLAS_NUM_THREADS=1

@@ -183,11 +183,7 @@ public struct EvaluationReport: Sendable {
                 md += "(\(skipped) further alerting episode(s) are listed above without a figure.)\n"
             }
         }
-        do {
-            try Data(md.utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw GeoSpikeError(.ioError, "\(path): cannot write the report (\(error.localizedDescription))")
-        }
+        try OutputFile.replace(path, with: md)
         return EvaluationReport(files: files)
     }
 

@@ -20,11 +20,7 @@ public enum FigureFile {
     /// `.svg` plus `.png` when the renderer exists. Returns whether a PNG was written.
     @discardableResult
     public static func write(_ svg: String, to path: String, png: Bool) throws -> Bool {
-        do {
-            try Data(svg.utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw GeoSpikeError(.ioError, "\(path): cannot write the figure (\(error.localizedDescription))")
-        }
+        try OutputFile.replace(path, with: svg)
         guard png, let renderer else { return false }
         let pngPath = String(path.dropLast(4)) + ".png"
         try render(svgPath: path, pngPath: pngPath, renderer: renderer)

@@ -34,6 +34,9 @@ public struct CountryCode: Hashable, Comparable, Sendable, CustomStringConvertib
         }
     }
 
+    /// Whether the code names a country (or a GeoIP continent block): see `SkipReason.unassignedCountry`.
+    public var isAssigned: Bool { CountryNames.name(for: self) != nil }
+
     /// The two-letter code, e.g. `"SE"`.
     public var code: String {
         String(decoding: [UInt8(packed >> 8), UInt8(packed & 0xFF)], as: UTF8.self)

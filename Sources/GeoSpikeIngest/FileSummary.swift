@@ -16,6 +16,9 @@ public struct FileSummary: Sendable, Codable, Equatable {
     public var malformedExamples: [String] = []
     /// Things worth knowing that did not stop the run (an empty file, no GeoIP database).
     public var warnings: [String] = []
+    /// Counts rows whose bucket start was not on the bucket grid, added to the bucket
+    /// that contains them (as finer counts aggregate into coarser buckets).
+    public var offGridRows = 0
 
     /// How many malformed examples are kept per file.
     public static let exampleLimit = 5
@@ -44,5 +47,6 @@ public struct FileSummary: Sendable, Codable, Equatable {
         malformedExamples += other.malformedExamples.prefix(
             Self.exampleLimit - min(Self.exampleLimit, malformedExamples.count))
         warnings += other.warnings
+        offGridRows += other.offGridRows
     }
 }

@@ -8,7 +8,7 @@ extension GeoSpikeError {
         do {
             return try body()
         } catch let error as GeoSpikeError {
-            FileHandle.standardError.write(Data("\(command): \(error.message)\n".utf8))
+            StandardError.write("\(command): \(error.message)\n")
             throw ExitCode(error.exitCode)
         }
     }

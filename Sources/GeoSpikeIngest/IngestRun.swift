@@ -14,6 +14,8 @@ final class IngestRun {
     private var countsTable: CountTable
     private let eventSink: ((NetworkEvent) throws -> Void)?
     private var countryNameCache: [String: UInt16] = [:]
+    /// Event times outside are malformed (`ReaderOptions.notBefore`, `notAfter`).
+    private let plausibleTimes: ClosedRange<Double>
     private(set) var summary = IngestSummary()
 
     init(options: ReaderOptions, eventSink: ((NetworkEvent) throws -> Void)? = nil) throws {
@@ -26,6 +28,7 @@ final class IngestRun {
         }
         _ = try LocalTimeConverter(identifier: options.inputTimeZone)
         self.options = options
+        plausibleTimes = options.plausibleTimes()
         resolver = try GeoIPResolver(spec: options.geoip)
         excluded = options.excludedProcesses.map { Self.normalizedProcess(Array($0.utf8)) }
         accumulator = CountAccumulator(bucketSpan: options.bucketSpan, capacity: options.influencerCapacity)
@@ -44,7 +47,20 @@ final class IngestRun {
         for path in paths where path != "-" && !FileManager.default.fileExists(atPath: path) {
             throw GeoSpikeError(.noInput, "input file \(path) does not exist; check the --input path")
         }
-        for path in paths { try read(path) }
+        // The same file twice (a repeated path, overlapping globs, a link) would count its
+        // events twice: it is read once, and the summary says so.
+        var seen: [String: String] = [:]
+        for path in paths {
+            if let identity = Self.fileIdentity(path) {
+                if let first = seen[identity] {
+                    summary.repeatedInputs += 1
+                    summary.warnings.append("\(path) is the same file as \(first), given again; it was read once")
+                    continue
+                }
+                seen[identity] = path
+            }
+            try read(path)
+        }
         if summary.total.dataLines == 0 {
             let names = paths.map { $0 == "-" ? "<stdin>" : $0 }.joined(separator: ", ")
             throw GeoSpikeError(
@@ -57,6 +73,14 @@ final class IngestRun {
                 "\(summary.total.skipped(.unresolvedCountry)) events had no country and no GeoIP database was available; install tor-geoipdb or pass --geoip FILE.mmdb"
             )
         }
+    }
+
+    /// Device and inode of a file (nil for stdin or what cannot be stat'ed).
+    private static func fileIdentity(_ path: String) -> String? {
+        guard path != "-" else { return nil }
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return "\(status.st_dev):\(status.st_ino)"
     }
 
     /// The counts of everything read so far.
@@ -145,13 +169,27 @@ final class IngestRun {
             case .malformed(let reason):
                 try malformed("\(name):\(lineNumber): \(reason)", &file)
             case .skipped(let reason):
+                guard plausibleTimes.contains(fields.time) else {
+                    return try malformed("\(name):\(lineNumber): \(implausible(fields.time))", &file)
+                }
                 accumulator.observe(fields.time)
                 file.skipped[reason, default: 0] += 1
             case .event:
+                guard plausibleTimes.contains(fields.time) else {
+                    return try malformed("\(name):\(lineNumber): \(implausible(fields.time))", &file)
+                }
                 accumulator.observe(fields.time)
                 try count(fields, &file)
             }
         }
+    }
+
+    /// Why an event time outside `plausibleTimes` is not used (uncounted events too: they
+    /// still say which buckets were observed, and so how long the counted span is).
+    private func implausible(_ time: Double) -> String {
+        "event time \(Timestamp.describe(time)) is outside the plausible window "
+            + "\(Timestamp.describe(plausibleTimes.lowerBound)) … \(Timestamp.describe(plausibleTimes.upperBound)); "
+            + "fix the clock that wrote it, or widen the window with --not-before / --not-after"
     }
 
     private func malformed(_ message: String, _ file: inout FileSummary) throws {
@@ -193,6 +231,10 @@ final class IngestRun {
             }
         } else {
             reason = .unresolvedCountry
+        }
+        if let code = country, !code.isAssigned {
+            country = nil
+            reason = .unassignedCountry
         }
         if let country {
             accumulator.add(time: fields.time, country: country, fields: fields)
@@ -254,6 +296,7 @@ final class IngestRun {
         var firstBucket: Int64?
         var spacing: Int64 = 0
         var distinctBuckets = Set<Int64>()
+        var firstOffGrid = ""
         try reader.forEachLine { line, lineNumber in
             file.linesRead += 1
             if Self.isBlank(line) {
@@ -266,6 +309,9 @@ final class IngestRun {
             case .malformed(let reason):
                 try malformed("\(name):\(lineNumber): \(reason)", &file)
             case .row(let row):
+                guard plausibleTimes.contains(row.bucketStart) else {
+                    return try malformed("\(name):\(lineNumber): bucket start: \(implausible(row.bucketStart))", &file)
+                }
                 let start = Int64(row.bucketStart.rounded(.down))
                 if let firstBucket {
                     spacing = Self.gcd(spacing, abs(start - firstBucket))
@@ -273,12 +319,26 @@ final class IngestRun {
                     firstBucket = start
                 }
                 if distinctBuckets.count < 16 { distinctBuckets.insert(start) }
-                if row.add(to: &countsTable) {
+                if row.bucketStart != Double(options.bucketSpan.bucketStart(containing: row.bucketStart)) {
+                    if file.offGridRows == 0 { firstOffGrid = "\(name):\(lineNumber)" }
+                    file.offGridRows += 1
+                }
+                if let code = row.country, !code.isAssigned {
+                    var unassigned = row
+                    unassigned.country = nil
+                    unassigned.add(to: &countsTable)
+                    file.skipped[.unassignedCountry, default: 0] += row.count
+                } else if row.add(to: &countsTable) {
                     file.eventsCounted += row.count
                 } else {
                     file.skipped[.unresolvedCountry, default: 0] += row.count
                 }
             }
+        }
+        if file.offGridRows > 0 {
+            file.warnings.append(
+                "\(name): \(file.offGridRows) row(s) start off the \(options.bucketSpan) bucket grid (first: \(firstOffGrid)); each was added to the bucket that contains it"
+            )
         }
         let span = options.bucketSpan.seconds
         if distinctBuckets.count >= 8, spacing > span, spacing % span == 0 {

@@ -8,6 +8,8 @@ public struct IngestSummary: Sendable, Codable, Equatable {
     /// The GeoIP source used for records without a country.
     public var geoip: String = ""
     public var warnings: [String] = []
+    /// Inputs given more than once (the same file by device and inode), read once.
+    public var repeatedInputs = 0
 
     public init() {}
 

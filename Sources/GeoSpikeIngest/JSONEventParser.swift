@@ -13,6 +13,8 @@ struct JSONEventParser: EventLineParser {
 
     let dialect: Dialect
     private let scanner: JSONFieldScanner
+    /// Each field's first path, for messages.
+    private let fieldNames: [String]
 
     init(dialect: Dialect) {
         self.dialect = dialect
@@ -34,6 +36,7 @@ struct JSONEventParser: EventLineParser {
             ]
         }
         scanner = JSONFieldScanner(fields: paths)
+        fieldNames = paths.map { $0.first ?? "" }
     }
 
     mutating func parse(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into fields: inout EventFields)
@@ -42,6 +45,9 @@ struct JSONEventParser: EventLineParser {
         guard scanner.scan(line) else {
             return .malformed(
                 line.count > 0 && line.last != UInt8(ascii: "}") ? "truncated JSON object" : "not a valid JSON object")
+        }
+        if scanner.conflictingField >= 0 {
+            return .malformed("\(fieldNames[scanner.conflictingField]) is given twice with different values")
         }
         let timeName: String
         switch dialect {

@@ -89,8 +89,15 @@ package final class JSONFieldScanner {
         var cursor = Cursor(
             end: base + line.count, transitions: transitions, fieldOfNode: fieldOfNode, results: results,
             scratch: scratch)
-        return cursor.document(base)
+        let complete = cursor.document(base)
+        conflictingField = cursor.conflict
+        return complete
     }
+
+    /// After `scan`: the first wanted field the line gave twice with different values, or −1.
+    /// JSON leaves duplicate keys undefined and tools disagree on which wins, so such a
+    /// line is malformed rather than read one way here and another way elsewhere.
+    private(set) var conflictingField = -1
 
     /// The value of field `i` from the last scan (kind `.absent` when missing).
     @inline(__always)
@@ -158,6 +165,8 @@ package final class JSONFieldScanner {
         let results: UnsafeMutablePointer<Value>
         let scratch: UnsafeMutablePointer<UInt8>
         var scratchUsed = 0
+        /// The first wanted field given twice with different values, or −1.
+        var conflict = -1
 
         init(
             end: UnsafePointer<UInt8>, transitions: UnsafeMutablePointer<Int16>,
@@ -246,7 +255,7 @@ package final class JSONFieldScanner {
                     p += 1
                     guard Self.skipContainer(&p, end) else { return false }
                     if field >= 0 {
-                        results[field] = Value(bytes: UnsafeBufferPointer(start: start, count: p - start), kind: .array)
+                        set(field, Value(bytes: UnsafeBufferPointer(start: start, count: p - start), kind: .array))
                     }
                 default:
                     let start = p
@@ -267,9 +276,9 @@ package final class JSONFieldScanner {
                         else { return false }
                     }
                     if field >= 0 {
-                        results[field] = Value(
-                            bytes: UnsafeBufferPointer(start: start, count: p - start),
-                            kind: isNumber ? .number : .literal)
+                        set(
+                            field,
+                            Value(bytes: UnsafeBufferPointer(start: start, count: p - start), kind: isNumber ? .number : .literal))
                     }
                 }
                 skipSpace(&p)
@@ -350,13 +359,27 @@ package final class JSONFieldScanner {
         ) {
             let raw = UnsafeBufferPointer(start: start, count: stop - start)
             guard escaped else {
-                results[field] = Value(bytes: raw, kind: .string)
+                set(field, Value(bytes: raw, kind: .string))
                 return
             }
             let out = scratch + scratchUsed
             let length = JSONFieldScanner.unescape(raw, into: out)
             scratchUsed += length
-            results[field] = Value(bytes: UnsafeBufferPointer(start: out, count: length), kind: .string)
+            set(field, Value(bytes: UnsafeBufferPointer(start: out, count: length), kind: .string))
+        }
+
+        /// Records a field's value; a scalar field met twice (a repeated key, or the nested and
+        /// the dotted form of one path) with another value is remembered as a conflict. Lists
+        /// (`event.category`) are compared by no one the same way, so the last one stands.
+        @inline(__always)
+        private mutating func set(_ field: Int, _ value: Value) {
+            let previous = results[field]
+            if previous.kind != .absent, previous.kind != .array, value.kind != .array, conflict < 0,
+                previous.kind != value.kind || !previous.bytes.elementsEqual(value.bytes)
+            {
+                conflict = field
+            }
+            results[field] = value
         }
 
         /// Decodes the rest of a key from its first backslash, continuing the trie walk;

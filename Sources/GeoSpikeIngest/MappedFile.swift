@@ -2,8 +2,8 @@ import Foundation
 
 /// A file mapped read-only into memory for as long as this object lives.
 ///
-/// For the files a scorer run reads before it can start: the model, read whole, and the
-/// tor-geoipdb tables (25 MB), of which it bisects a few pages. Mapping shares the page
+/// For the tor-geoipdb tables (25 MB), of which a scorer run bisects a few pages (models
+/// are read into private memory instead: one replaced in place must not end a run by SIGBUS). Mapping shares the page
 /// cache's copy, where reading into fresh memory costs a page fault per 4 KB (in a virtual
 /// machine, most of the load time); a file read whole has its pages populated in one call
 /// rather than faulted in one by one. Foundation's

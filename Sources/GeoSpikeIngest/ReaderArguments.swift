@@ -60,6 +60,18 @@ public struct ReaderArguments: ParsableArguments {
     @Option(help: "Top values kept per bucket, country and influencer field (0 keeps none, faster).")
     public var influencerCapacity: Int = 16
 
+    @Option(
+        help: ArgumentHelp(
+            "Event times before this are malformed lines (a date or ISO 8601 date-time, UTC).",
+            discussion: "Default 1990-01-01."))
+    public var notBefore: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Event times after this are malformed lines (a date or ISO 8601 date-time, UTC).",
+            discussion: "Default: the end of tomorrow, UTC."))
+    public var notAfter: String?
+
     @Option(help: "Also write the ingest summary as JSON to this file.")
     public var summaryJSON: String?
 
@@ -102,17 +114,27 @@ public struct ReaderArguments: ParsableArguments {
             throw ValidationError("--influencer-capacity must be between 0 and 255, not \(influencerCapacity)")
         }
         options.influencerCapacity = influencerCapacity
+        if let notBefore { options.notBefore = try Self.time(notBefore, option: "--not-before") }
+        if let notAfter { options.notAfter = try Self.time(notAfter, option: "--not-after") }
+        if let latest = options.notAfter, latest < options.notBefore {
+            throw ValidationError("--not-after \(notAfter ?? "") is before --not-before \(notBefore ?? "1990-01-01")")
+        }
         return options
+    }
+
+    /// `2026-10-05` (midnight UTC) or any date-time `Timestamp.parse` reads.
+    static func time(_ text: String, option: String) throws -> Double {
+        let full = text.count == 10 ? text + "T00:00:00Z" : text
+        guard let seconds = Timestamp.parse(full[...]) else {
+            throw ValidationError("\(option) '\(text)' is not a date (2026-10-05) or an ISO 8601 date-time")
+        }
+        return seconds
     }
 
     /// Writes the summary to stderr, and to `--summary-json` when given.
     public func report(_ summary: IngestSummary) throws {
-        FileHandle.standardError.write(Data((summary.report + "\n").utf8))
+        StandardError.write(summary.report + "\n")
         guard let summaryJSON else { return }
-        do {
-            try summary.jsonData().write(to: URL(fileURLWithPath: summaryJSON))
-        } catch {
-            throw GeoSpikeError(.ioError, "cannot write the summary to \(summaryJSON): \(error.localizedDescription)")
-        }
+        try OutputFile.replace(summaryJSON, with: try summary.jsonData())
     }
 }

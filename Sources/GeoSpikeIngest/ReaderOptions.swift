@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that decides how log lines become counts.
 ///
 /// The trainer records these in model files, so the coding keys are stable and decoding
@@ -19,6 +21,22 @@ public struct ReaderOptions: Sendable, Codable, Equatable {
     public var strict: Bool = false
     /// Top values kept per bucket, country and influencer field; 0 keeps none (faster).
     public var influencerCapacity: Int = 16
+    /// Event times before this (epoch seconds, UTC) make a line malformed: a clock reset
+    /// to 1970 or a corrupted field would otherwise stretch the counted span by decades.
+    public var notBefore: Double = ReaderOptions.defaultNotBefore
+    /// Event times after this make a line malformed; nil = the end of the day (UTC) one day
+    /// after the run starts: logs come from the past, a day allows for clocks set ahead,
+    /// and a whole day keeps the window, and the messages naming it, the same all day.
+    public var notAfter: Double? = nil
+
+    /// 1990-01-01T00:00:00Z: older than any network log geospike will be given.
+    public static let defaultNotBefore: Double = 631_152_000
+
+    /// The window of plausible event times for a run that starts at `now`.
+    public func plausibleTimes(now: Double = Date().timeIntervalSince1970) -> ClosedRange<Double> {
+        let latest = notAfter ?? ((now + 86400) / 86400).rounded(.up) * 86400
+        return notBefore...max(notBefore, latest)
+    }
 
     /// The Beats and Agent processes that Elastic's job excludes from its datafeed.
     public static let defaultExcludedProcesses = [

@@ -11,6 +11,10 @@ public enum SkipReason: String, Codable, CodingKeyRepresentable, CaseIterable, S
     case privateDestination
     /// No country in the record and none from GeoIP (or no destination at all).
     case unresolvedCountry
+    /// A two-letter code that names no country: user-assigned (`XX`, `ZZ`, `AA`, `QM`–`QZ`,
+    /// `XA`–`XZ` but Kosovo's `XK`) or unassigned. GeoIP's continent blocks `EU` and `AP`
+    /// are counted as what they are.
+    case unassignedCountry
 
     /// Words for the human report.
     public var phrase: String {
@@ -20,6 +24,7 @@ public enum SkipReason: String, Codable, CodingKeyRepresentable, CaseIterable, S
         case .excludedProcess: return "excluded process"
         case .privateDestination: return "private destination"
         case .unresolvedCountry: return "unresolved country"
+        case .unassignedCountry: return "unassigned country code"
         }
     }
 }

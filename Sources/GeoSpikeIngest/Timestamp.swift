@@ -1,3 +1,5 @@
+import Foundation
+
 /// Fast ISO 8601 and log-timestamp formatting and parsing, without `DateFormatter`.
 ///
 /// Every event carries a timestamp, so parsing sits in the ingest hot loop: these
@@ -34,6 +36,15 @@ public enum Timestamp {
         append(secondOfDay % 60, width: 2)
         bytes.append(UInt8(ascii: "Z"))
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Any epoch time for a message: ISO 8601 for years 0–9999, else seconds (a corrupt
+    /// timestamp can be any number, and must not crash the message that reports it).
+    public static func describe(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= -62_167_219_200, seconds < 253_402_300_800 else {
+            return String(format: "%.6g s after 1970-01-01", seconds)
+        }
+        return iso8601(Int64(seconds.rounded(.down)))
     }
 
     /// Parses an ISO 8601 date-time (or the log variants below) to epoch seconds UTC.

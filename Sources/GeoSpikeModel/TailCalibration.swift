@@ -34,6 +34,19 @@ public struct TailCalibration: Codable, Equatable, Sendable {
     /// Held-out surprises above the threshold that the tail was fitted to.
     public var tailExcesses: Int
 
+    /// What is wrong with a calibration read from a file, or nil: the scorer reads its
+    /// knots by index and divides by its scale.
+    public var structuralProblem: String? {
+        guard !knotSurprise.isEmpty, knotSurprise.count == knotLog10Fraction.count else {
+            return "tailCalibration has \(knotSurprise.count) knot surprises for \(knotLog10Fraction.count) fractions"
+        }
+        guard knotSurprise[0] > 0, zip(knotSurprise, knotSurprise.dropFirst()).allSatisfy({ $0 < $1 }),
+            knotSurprise[knotSurprise.count - 1] <= tailThreshold
+        else { return "tailCalibration's knots are not positive and ascending up to its threshold" }
+        guard tailScale > 0 else { return "tailCalibration.tailScale is \(tailScale), not positive" }
+        return nil
+    }
+
     /// Fewer held-out surprises than this above zero: no calibration can be learnt.
     static let minimumSurprises = 10
     /// Knots are kept while at least this many held-out buckets reach them.

@@ -15,6 +15,10 @@ public struct ModelMetadata: Codable, Equatable, Sendable {
     /// Feature layout: the names of the coefficient rows.
     public var columns: [String]
     public var options: TrainingOptions
+    /// `TrainingDigest.modelID` of the training that made the model: the `model_id` the
+    /// scorer stamps on records. Absent in models from before it was recorded, whose
+    /// identifier is then the file's CRC (`ModelFile.readIdentified`).
+    public var trainingID: String? = nil
 }
 
 /// A fitted model: immutable, complete, and what the scorer needs and nothing more.

@@ -10,7 +10,7 @@ import GeoSpikeNumerics
 /// refitted on all the data with its chosen family.
 public struct Trainer: Sendable {
     public let options: TrainingOptions
-    public static let toolVersion = "0.1.0"
+    public static let toolVersion = "0.2.0"
 
     /// Countries with at least this many events decide the pooled dispersion.
     static let dataRichEvents = 200
@@ -27,6 +27,7 @@ public struct Trainer: Sendable {
         _ table: CountTable, progress: (String) -> Void = { _ in }
     ) throws -> TrainedModel {
         try options.validate()
+        try Self.checkSpan(table)
         // Slot effects need one column per slot of the day, which the bucket span decides.
         var resolved = options
         resolved.design.slotsPerDay = options.slotEffects ? table.bucketSpan.bucketsPerDay : 0
@@ -38,7 +39,26 @@ public struct Trainer: Sendable {
             resolved.design.dayOfWeekEffects = false
             resolved.design.weekendHarmonics = 0
         }
-        return try Trainer(options: resolved).trainResolved(table, progress: progress)
+        var model = try Trainer(options: resolved).trainResolved(table, progress: progress)
+        model.metadata.trainingID = TrainingDigest.modelID(table: table, options: options, toolVersion: Self.toolVersion)
+        return model
+    }
+
+    /// The most buckets a training may span: the fit keeps a few numbers per bucket and
+    /// country, counted or not. About 5.7 years of 15-minute buckets, 139 days of 1-minute.
+    public static let maximumBuckets = 200_000
+
+    /// Refuses a training span of more than `maximumBuckets`, before anything of that size
+    /// is allocated: such a span means wrong timestamps, or a span too fine for the history.
+    static func checkSpan(_ table: CountTable) throws {
+        guard let range = table.bucketRange else { return }
+        let buckets = (range.upperBound - range.lowerBound) / table.bucketSpan.seconds + 1
+        guard buckets > Int64(maximumBuckets) else { return }
+        throw GeoSpikeError(
+            .badData,
+            "the training data spans \(buckets) buckets of \(table.bucketSpan), \(Timestamp.iso8601(range.lowerBound)) … "
+                + "\(Timestamp.iso8601(range.upperBound)), more than the \(maximumBuckets) a model is fitted on: check the "
+                + "event times (the summary's first and last), train on a shorter history or pass a wider --bucket-span")
     }
 
     func trainResolved(_ table: CountTable, progress: (String) -> Void) throws -> TrainedModel {

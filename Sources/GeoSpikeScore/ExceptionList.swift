@@ -27,6 +27,11 @@ public struct ExceptionList: Equatable, Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw GeoSpikeError(.noInput, "exception file \(path) does not exist; check the --exceptions path")
         }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+            size > LocatedValue.maximumFileBytes
+        {
+            throw GeoSpikeError(.badData, "\(path): \(size) bytes is too large for an exception file (at most \(LocatedValue.maximumFileBytes))")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GeoSpikeError(.ioError, "cannot read the exception file \(path); check its permissions")
         }

@@ -159,12 +159,16 @@ private struct JSONTextParser {
 
     mutating func string() throws -> String {
         position += 1
+        let limit = position + LocatedValue.maximumTextBytes
         var scalars = String.UnicodeScalarView()
         var run = position
         func flush(_ to: Int) {
             scalars.append(contentsOf: String(decoding: bytes[run..<to], as: UTF8.self).unicodeScalars)
         }
         while position < bytes.count {
+            guard position <= limit else {
+                throw error("a string longer than \(LocatedValue.maximumTextBytes) bytes; names, reasons and values are short")
+            }
             let byte = bytes[position]
             switch byte {
             case UInt8(ascii: "\""):

@@ -48,6 +48,12 @@ private struct YAMLSubsetParser {
         var number = 0
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
+            // Every value sits on one line, so this bounds every value.
+            guard raw.utf8.count <= LocatedValue.maximumTextBytes + 256 else {
+                throw GeoSpikeError.badData(
+                    file: file, line: number,
+                    "the line is \(raw.utf8.count) bytes long; values are at most \(LocatedValue.maximumTextBytes) bytes")
+            }
             var body = raw.hasSuffix("\r") ? raw.dropLast() : raw
             let indentation = body.prefix { $0 == " " || $0 == "\t" }
             body = try Self.strippingComment(body.dropFirst(indentation.count), file: file, line: number)

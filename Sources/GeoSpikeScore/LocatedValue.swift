@@ -17,6 +17,13 @@ public struct LocatedValue: Sendable {
         case null
     }
 
+    /// The longest string a rule or exception file may hold, in bytes (as written). Names,
+    /// reasons, owners and host names are short; a rule name is copied into every alert,
+    /// and a 20 MB one cost a second per megabyte.
+    public static let maximumTextBytes = 8192
+    /// The largest rule or exception file read: thousands of exceptions fit in a megabyte.
+    public static let maximumFileBytes = 16 << 20
+
     public var kind: Kind
     /// 1-based line where the value starts.
     public var line: Int

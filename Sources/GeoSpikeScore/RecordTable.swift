@@ -35,12 +35,14 @@ public struct RecordTable {
             if r.interim { flags.append("interim") }
             if abs(r.multiBucketImpact) >= 2 { flags.append(r.multiBucketImpact > 0 ? "sustained" : "burst") }
             let country = "\(r.country) \(r.countryName)"
+            // Fields come from the logs: escaped so that no value can drive the terminal.
             var line = String(
                 format: "%@  %@  %@  %6d  %8.2f  %5.1f  %@  %11.3g  %@",
                 Timestamp.iso8601(r.bucketStart), local,
                 String(country.prefix(23)).padding(toLength: 23, withPad: " ", startingAt: 0), r.actual, r.typical,
                 r.recordScore, r.severity.padding(toLength: 8, withPad: " ", startingAt: 0),
                 max(r.probability, 1e-300), flags.joined(separator: ","))
+            line = TerminalText.visible(line)
             if colour, let code = Self.colourCode[r.severity], r.alert { line = "\u{1B}[\(code)m\(line)\u{1B}[0m" }
             lines.append(line)
             if r.scoredAsAlert {
@@ -48,16 +50,16 @@ public struct RecordTable {
                     guard let top = values.first else { return nil }
                     return "\(field)=\(top.value) (\(top.count))"
                 }
-                if !explanation.isEmpty { lines.append("    top: " + explanation.joined(separator: "  ")) }
+                if !explanation.isEmpty { lines.append(TerminalText.visible("    top: " + explanation.joined(separator: "  "))) }
             }
             if let s = r.suppression {
-                lines.append(
+                lines.append(TerminalText.visible(
                     "    suppressed by exception \(s.exceptionID) (\(s.reason); owner \(s.owner)): \(s.exceptedEvents) excepted event(s); without them \(s.actualWithoutExcepted) events, score "
-                        + String(format: "%.1f", s.recordScoreWithoutExcepted))
+                        + String(format: "%.1f", s.recordScoreWithoutExcepted)))
             }
             if let context = r.context {
-                lines.append("    context: " + context.summaryLine)
-                for step in context.nextSteps { lines.append("    next: " + step) }
+                lines.append(TerminalText.visible("    context: " + context.summaryLine))
+                for step in context.nextSteps { lines.append(TerminalText.visible("    next: " + step)) }
             }
         }
         return lines.joined(separator: "\n") + "\n"

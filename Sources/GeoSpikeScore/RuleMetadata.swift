@@ -84,6 +84,11 @@ public struct RuleMetadata: Equatable, Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw GeoSpikeError(.noInput, "rule file \(path) does not exist; check the --rule path")
         }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+            size > LocatedValue.maximumFileBytes
+        {
+            throw GeoSpikeError(.badData, "\(path): \(size) bytes is too large for a rule file (at most \(LocatedValue.maximumFileBytes))")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GeoSpikeError(.ioError, "cannot read the rule file \(path); check its permissions")
         }

@@ -77,6 +77,23 @@ public struct Scorer: Sendable {
         return first * 26 + second
     }
 
+    /// The most (bucket, country) cells one batch may have: about 50 bytes each, so 1 GB.
+    /// A year of 15-minute buckets for 250 countries is 8.8 million; more is a batch whose
+    /// timestamps are wrong, and would cost memory for buckets no event fell in.
+    public static let maximumCells: Int64 = 20_000_000
+
+    /// Refuses a batch whose grid of buckets x countries would exceed `maximumCells`
+    /// before anything of that size is allocated.
+    static func checkSize(buckets: Int64, countries: Int, _ range: ClosedRange<Int64>) throws {
+        let (cells, overflow) = buckets.multipliedReportingOverflow(by: Int64(max(countries, 1)))
+        guard overflow || cells > maximumCells else { return }
+        throw GeoSpikeError(
+            .badData,
+            "the batch spans \(buckets) buckets, \(Timestamp.iso8601(range.lowerBound)) … \(Timestamp.iso8601(range.upperBound)): "
+                + "for \(countries) countries more than the \(maximumCells) cells one run scores; "
+                + "check the event times (the summary's first and last) or score shorter batches")
+    }
+
     /// Scores every (bucket, country) from the first to the last bucket of `table`.
     public func score(_ table: CountTable, options: ScoreOptions = ScoreOptions()) throws -> ScoredBatch {
         var batch = ScoredBatch.empty
@@ -103,10 +120,11 @@ public struct Scorer: Sendable {
             batch = .empty
             return
         }
+        try Self.checkSize(buckets: (range.upperBound - range.lowerBound) / span + 1, countries: knownCountries.count, range)
         let starts = Array(stride(from: range.lowerBound, through: range.upperBound, by: Int(span)))
         let nb = starts.count
         var cells = CellArrays(reusing: &batch)
-        let countries = countsByColumn(table, firstBucket: range.lowerBound, buckets: nb, into: &cells.actual)
+        let countries = try countsByColumn(table, firstBucket: range.lowerBound, buckets: nb, into: &cells.actual)
         let firstSeenStart = knownCountries.count
         let until = options.until ?? table.lastEventTime ?? Double(range.upperBound + span)
         let interim = starts.map { Double($0 + span) > until }
@@ -141,7 +159,7 @@ public struct Scorer: Sendable {
 
     /// The batch's countries (the model's, then those first seen here, sorted); their
     /// counts, column-major, into `actual` (replacing what it held).
-    func countsByColumn(_ table: CountTable, firstBucket: Int64, buckets nb: Int, into actual: inout [Double])
+    func countsByColumn(_ table: CountTable, firstBucket: Int64, buckets nb: Int, into actual: inout [Double]) throws
         -> [CountryCode]
     {
         let span = model.metadata.bucketSpanSeconds
@@ -157,6 +175,9 @@ public struct Scorer: Sendable {
         }
         guard !firstSeenCells.isEmpty else { return knownCountries }
         let firstSeen = Set(firstSeenCells.map(\.country)).sorted()
+        try Self.checkSize(
+            buckets: Int64(nb), countries: knownCountries.count + firstSeen.count,
+            firstBucket...(firstBucket + Int64(nb - 1) * span))
         var column: [CountryCode: Int] = [:]
         for (offset, country) in firstSeen.enumerated() { column[country] = knownCountries.count + offset }
         actual += repeatElement(0, count: nb * firstSeen.count)

@@ -47,7 +47,7 @@ struct BacktestCommand: ParsableCommand {
             let (model, modelID, table) = try history.load()
             let result = try Backtest(model: model, modelID: modelID).run(
                 table, threshold: threshold, until: history.untilSeconds)
-            emit(text: result.text, json: result.json, asJSON: json)
+            try emit(text: result.text, json: result.json, asJSON: json)
         }
     }
 
@@ -59,7 +59,7 @@ struct BacktestCommand: ParsableCommand {
         options.bucketSpan = model.bucketSpan
         let now = now.flatMap { Double($0) ?? Timestamp.parse(Substring($0)) } ?? Date().timeIntervalSince1970
         let list = try ExceptionList.loadActive(path: path, now: now) {
-            FileHandle.standardError.write(Data("geospike-eval backtest: warning: \($0)\n".utf8))
+            StandardError.write("geospike-eval backtest: warning: \($0)\n")
         }
         let traffic = try ExceptedTraffic.read(paths: history.input, options: options, exceptions: list)
         try history.reader.report(traffic.summary)
@@ -69,14 +69,12 @@ struct BacktestCommand: ParsableCommand {
         if let a = without.thresholds.first(where: { $0.threshold == threshold }),
             let b = result.thresholds.first(where: { $0.threshold == threshold })
         {
-            FileHandle.standardError.write(
-                Data(
-                    String(
+            StandardError.write(String(
                         format: "geospike-eval backtest: %d exception(s) from %@ removed %d event(s); alerts at record_score >= %@: %d (%.2f a day) without them, %d (%.2f a day) with them\n",
                         list.entries.count, path, traffic.exceptedEvents, JSONLine.number(threshold), a.alerts, a.alertsPerDay,
                         b.alerts, b.alertsPerDay
-                    ).utf8))
+                    ))
         }
-        emit(text: result.text, json: result.json, asJSON: json)
+        try emit(text: result.text, json: result.json, asJSON: json)
     }
 }

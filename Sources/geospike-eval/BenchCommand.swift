@@ -102,12 +102,12 @@ struct BenchCommand: ParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(results), as: UTF8.self))
+                try StandardOutput.write(String(decoding: try encoder.encode(results), as: UTF8.self) + "\n")
             } else {
                 let width = results.map(\.name.count).max() ?? 0
                 for r in results {
                     let name = r.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                    print("\(name)  \(String(format: "%12.1f", r.nanosecondsPerOperation)) ns  per \(r.unit)")
+                    try StandardOutput.write("\(name)  \(String(format: "%12.1f", r.nanosecondsPerOperation)) ns  per \(r.unit)\n")
                 }
             }
         }

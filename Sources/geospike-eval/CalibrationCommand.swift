@@ -22,7 +22,7 @@ struct CalibrationCommand: ParsableCommand {
         try GeoSpikeError.exitingOnError(command: "geospike-eval calibration") {
             let (model, modelID, table) = try history.load()
             let check = try CalibrationCheck.run(model: model, modelID: modelID, table: table, until: history.untilSeconds)
-            emit(text: check.text, json: check.json, asJSON: json)
+            try emit(text: check.text, json: check.json, asJSON: json)
         }
     }
 }

@@ -31,13 +31,9 @@ struct CountsCommand: ParsableCommand {
             try reader.report(summary)
             let csv = Data(CountsCSV.write(table).utf8)
             if let output {
-                do {
-                    try csv.write(to: URL(fileURLWithPath: output))
-                } catch {
-                    throw GeoSpikeError(.ioError, "cannot write \(output): \(error.localizedDescription)")
-                }
+                try OutputFile.replace(output, with: csv)
             } else {
-                FileHandle.standardOutput.write(csv)
+                try StandardOutput.write(csv)
             }
         }
     }

@@ -1,11 +1,12 @@
 import ArgumentParser
+import GeoSpikeModel
 
 @main
 struct GeoSpikeEval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geospike-eval",
         abstract: "Count, backtest, inject spikes, calibrate and report on geospike models.",
-        version: "0.1.0",
+        version: Trainer.toolVersion,
         subcommands: [
             SynthCommand.self,
             CountsCommand.self,

@@ -82,7 +82,7 @@ struct InjectCommand: ParsableCommand {
                 text += "\n" + detectability.text
                 json = String(json.dropLast()) + ",\"detectability\":" + detectability.json + "}"
             }
-            emit(text: text, json: json, asJSON: self.json)
+            try emit(text: text, json: json, asJSON: self.json)
         }
     }
 }

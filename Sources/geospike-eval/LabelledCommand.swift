@@ -52,9 +52,9 @@ struct LabelledCommand: ParsableCommand {
             options.minTrainDays = minTrainDays
             options.testDays = testDays
             let result = try LabelledWalkForward.run(series, options: options) {
-                FileHandle.standardError.write(Data("geospike-eval labelled: \($0)\n".utf8))
+                StandardError.write("geospike-eval labelled: \($0)\n")
             }
-            emit(text: result.text, json: result.json, asJSON: json)
+            try emit(text: result.text, json: result.json, asJSON: json)
         }
     }
 }

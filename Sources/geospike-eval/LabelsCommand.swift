@@ -44,7 +44,7 @@ struct LabelsCommand: ParsableCommand {
                 alerts: try LabelledCell.readAlerts(path: alerts),
                 labels: try LabelledCell.readLabels(path: labels, bucketSpan: span), bucketSpan: span,
                 toleranceBuckets: tolerance)
-            emit(text: evaluation.text, json: evaluation.json, asJSON: json)
+            try emit(text: evaluation.text, json: evaluation.json, asJSON: json)
         }
     }
 }

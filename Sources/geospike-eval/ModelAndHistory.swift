@@ -39,6 +39,6 @@ struct ModelAndHistory: ParsableArguments {
 }
 
 /// Writes a command's result: the JSON form with `--json`, else the text for people.
-func emit(text: String, json: String, asJSON: Bool) {
-    FileHandle.standardOutput.write(Data((asJSON ? json + "\n" : text).utf8))
+func emit(text: String, json: String, asJSON: Bool) throws {
+    try StandardOutput.write(asJSON ? json + "\n" : TerminalText.visibleLines(text))
 }

@@ -61,8 +61,8 @@ struct ReportCommand: ParsableCommand {
             options.png = !noPng
             let report = try EvaluationReport.write(
                 model: model, modelID: modelID, table: table, to: out, options: options
-            ) { FileHandle.standardError.write(Data("geospike-eval report: \($0)\n".utf8)) }
-            print("wrote \(report.files.count) file(s): \(report.files.joined(separator: " "))")
+            ) { StandardError.write("geospike-eval report: \($0)\n") }
+            try StandardOutput.write("wrote \(report.files.count) file(s): \(report.files.joined(separator: " "))\n")
         }
     }
 }

@@ -75,10 +75,7 @@ struct SuggestExceptionsCommand: ParsableCommand {
                 for: chosen, reason: reason, owner: owner, expires: expires.flatMap(ExceptionEntry.expiry),
                 allowCountryWide: allowCountryWide)
             for alert in unexplained {
-                FileHandle.standardError.write(
-                    Data(
-                        "geospike-eval suggest-exceptions: \(alert.location): no source value covers the spike of \(alert.recordID) (\(alert.country.code), \(alert.actual) events); not proposing a country-wide exception (pass --allow-country-wide to)\n"
-                            .utf8))
+                StandardError.write("geospike-eval suggest-exceptions: \(alert.location): no source value covers the spike of \(alert.recordID) (\(alert.country.code), \(alert.actual) events); not proposing a country-wide exception (pass --allow-country-wide to)\n")
             }
             guard !list.entries.isEmpty else {
                 throw GeoSpikeError(.badData, "no narrow exception explains the benign alert(s); see above")
@@ -89,12 +86,10 @@ struct SuggestExceptionsCommand: ParsableCommand {
             ]
             let text = format == .yaml ? list.yaml(header: header) : list.json
             if let out {
-                do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {
-                    throw GeoSpikeError(.ioError, "cannot write \(out): \(error.localizedDescription)")
-                }
-                FileHandle.standardError.write(Data("wrote \(out): \(list.entries.count) exception(s)\n".utf8))
+                try OutputFile.replace(out, with: text)
+                StandardError.write("wrote \(out): \(list.entries.count) exception(s)\n")
             } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                try StandardOutput.write(text)
             }
         }
     }

@@ -87,20 +87,18 @@ struct SynthCommand: ParsableCommand {
             try traffic.writeLogs(format: logFormat, to: logPath, compressionLevel: compressionLevel)
             let table = traffic.countTable()
             let events = table.counts.values.reduce(0, +)
-            print(
-                "wrote \(logPath): \(events) events to \(table.countries.count) countries in \(traffic.bucketCount) buckets"
-            )
+            try StandardOutput.write(
+                "wrote \(logPath): \(events) events to \(table.countries.count) countries in \(traffic.bucketCount) buckets\n")
             if attacks {
                 let labelPath = (out as NSString).appendingPathComponent(labels)
                 try traffic.writeLabels(to: labelPath)
-                print("wrote \(labelPath): \(traffic.labels.count) attacked cells")
+                try StandardOutput.write("wrote \(labelPath): \(traffic.labels.count) attacked cells\n")
             }
         } catch let error as GeoSpikeError {
-            FileHandle.standardError.write(Data("geospike-eval synth: \(error.message)\n".utf8))
+            StandardError.write("geospike-eval synth: \(error.message)\n")
             throw ExitCode(error.exitCode)
         } catch let error as CocoaError {
-            FileHandle.standardError.write(
-                Data("geospike-eval synth: cannot create directory \(out): \(error.localizedDescription)\n".utf8))
+            StandardError.write("geospike-eval synth: cannot create directory \(out): \(error.localizedDescription)\n")
             throw ExitCode(74)
         }
     }

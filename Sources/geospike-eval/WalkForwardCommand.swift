@@ -49,9 +49,9 @@ struct WalkForwardCommand: ParsableCommand {
             let (table, summary) = try Ingest.countTable(paths: input, options: try reader.readerOptions())
             try reader.report(summary)
             let result = try WalkForward.run(table, options: options) {
-                FileHandle.standardError.write(Data("geospike-eval walk-forward: \($0)\n".utf8))
+                StandardError.write("geospike-eval walk-forward: \($0)\n")
             }
-            emit(text: result.text, json: result.json, asJSON: json)
+            try emit(text: result.text, json: result.json, asJSON: json)
         }
     }
 }

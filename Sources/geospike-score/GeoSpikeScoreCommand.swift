@@ -9,7 +9,7 @@ struct GeoSpikeScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geospike-score",
         abstract: "Score a batch of network logs against a geospike model and print anomaly records.",
-        version: "0.1.0")
+        version: Trainer.toolVersion)
 
     @Option(name: .long, help: "The model file (from geospike-train).")
     var model: String
@@ -90,7 +90,7 @@ struct GeoSpikeScoreCommand: ParsableCommand {
             var suppressions: [CellKey: AlertSuppression] = [:]
             if let exceptions {
                 let list = try ExceptionList.loadActive(path: exceptions, now: currentTime) { warning in
-                    FileHandle.standardError.write(Data("geospike-score: warning: \(warning)\n".utf8))
+                    StandardError.write("geospike-score: warning: \(warning)\n")
                 }
                 let traffic = try ExceptedTraffic.read(paths: input, options: readerOptions, exceptions: list)
                 try reader.report(traffic.summary)
@@ -117,12 +117,11 @@ struct GeoSpikeScoreCommand: ParsableCommand {
                         ? AlertDocument(record: r, rule: ruleMetadata, createdAt: currentTime).jsonLine : r.jsonLine
                     text += "\n"
                 }
-                FileHandle.standardOutput.write(Data(text.utf8))
+                try StandardOutput.write(text)
             case .table:
                 let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                print(
-                    RecordTable(records: alerts.records, timeZone: trained.metadata.timeZone, colour: colour).text,
-                    terminator: "")
+                try StandardOutput.write(
+                    RecordTable(records: alerts.records, timeZone: trained.metadata.timeZone, colour: colour).text)
             }
             let interim = batch.interim.filter { $0 }.count
             var summary =
@@ -133,7 +132,7 @@ struct GeoSpikeScoreCommand: ParsableCommand {
             if alerts.heldBack > 0 {
                 summary += ", \(alerts.heldBack) held back by --max-alerts \(maxAlerts ?? ruleMetadata.maxAlertsPerRun) (the highest scores were kept)"
             }
-            FileHandle.standardError.write(Data((summary + "\n").utf8))
+            StandardError.write(summary + "\n")
         }
     }
 }

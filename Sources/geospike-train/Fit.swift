@@ -32,12 +32,14 @@ struct Fit: ParsableCommand {
     func run() throws {
         try GeoSpikeError.exitingOnError(command: "geospike-train") {
             let options = try training.trainingOptions()
+            // Before hours of reading and fitting, not after.
+            try OutputFile.checkTarget(out)
             var readerOptions = try reader.readerOptions()
             // The model keeps only each country's usual sources, so a few slots per cell
             // suffice; sixteen would cost gigabytes over months of buckets.
             readerOptions.influencerCapacity = min(readerOptions.influencerCapacity, 4)
             let progress: (String) -> Void = { message in
-                if !quiet { FileHandle.standardError.write(Data("geospike-train: \(message)\n".utf8)) }
+                if !quiet { StandardError.write("geospike-train: \(message)\n") }
             }
             progress("reading \(input.joined(separator: " "))")
             let started = ProcessCPUClock.seconds()
@@ -55,7 +57,7 @@ struct Fit: ParsableCommand {
                     + "\(model.metadata.trainingBuckets) buckets \(model.metadata.trainingStart) … \(model.metadata.trainingEnd)")
             if cpuTimes {
                 let line = String(format: "CPU seconds: ingest %.3f, fit %.3f", ingested - started, fitted - ingested)
-                FileHandle.standardError.write(Data("geospike-train: \(line)\n".utf8))
+                StandardError.write("geospike-train: \(line)\n")
             }
         }
     }

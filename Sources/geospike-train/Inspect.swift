@@ -21,9 +21,10 @@ struct Inspect: ParsableCommand {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 let data = try encoder.encode(inspection)
-                FileHandle.standardOutput.write(data + Data("\n".utf8))
+                try StandardOutput.write(data + Data("\n".utf8))
             } else {
-                print(inspection.report, terminator: "")
+                // Names and reasons come from the model file: shown, never obeyed, by the terminal.
+                try StandardOutput.write(TerminalText.visibleLines(inspection.report))
             }
         }
     }

@@ -9,7 +9,8 @@ line had none); the run turns them into a country and influencer tallies.
 EVENT, SKIPPED, MALFORMED, METADATA = "event", "skipped", "malformed", "metadata"
 
 # SkipReason.swift, in its declaration order (the summary lists reasons in this order).
-SKIP_REASONS = ["malformed", "notNetwork", "excludedProcess", "privateDestination", "unresolvedCountry"]
+SKIP_REASONS = ["malformed", "notNetwork", "excludedProcess", "privateDestination", "unresolvedCountry",
+                "unassignedCountry"]
 
 
 class EventFields:

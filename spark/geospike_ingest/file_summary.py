@@ -13,7 +13,7 @@ EXAMPLE_LIMIT = 5
 def new_file_summary(path, format):
     """An empty summary for one file."""
     return {"path": path, "format": format, "linesRead": 0, "blankLines": 0, "metadataLines": 0,
-            "eventsCounted": 0, "skipped": {}, "malformedExamples": [], "warnings": []}
+            "eventsCounted": 0, "skipped": {}, "malformedExamples": [], "warnings": [], "offGridRows": 0}
 
 
 def data_lines(summary):
@@ -23,7 +23,7 @@ def data_lines(summary):
 
 def accumulate(total, other):
     """Adds one file's numbers to a total (examples and warnings are concatenated)."""
-    for key in ("linesRead", "blankLines", "metadataLines", "eventsCounted"):
+    for key in ("linesRead", "blankLines", "metadataLines", "eventsCounted", "offGridRows"):
         total[key] += other[key]
     for reason, n in other["skipped"].items():
         total["skipped"][reason] = total["skipped"].get(reason, 0) + n
@@ -61,4 +61,5 @@ def report(summary):
     return "\n".join(lines)
 
 
-_PHRASES = ["malformed", "not network", "excluded process", "private destination", "unresolved country"]
+_PHRASES = ["malformed", "not network", "excluded process", "private destination", "unresolved country",
+            "unassigned country code"]

@@ -7,9 +7,10 @@ malformed-line budget. A file is read sequentially (headers carry state), so in 
 one file is one unit of work; files are independent and their counts add up.
 """
 
+import math
 from collections import Counter
 
-from .country_names import code_for_name, country_code
+from .country_names import code_for_name, country_code, name_for_code
 from .csv_event_parser import CSVEventParser
 from .errors import BAD_DATA, USAGE, GeoSpikeError
 from .event_fields import EVENT, MALFORMED, METADATA, SKIPPED, EventFields, trimmed
@@ -18,6 +19,7 @@ from .geoip import COUNTRY, NON_PUBLIC
 from .input_format import detect
 from .json_event_parser import JSONEventParser
 from .line_reader import LineReader
+from .timestamp import iso8601
 from .zeek_tsv_parser import ZeekTSVParser
 
 
@@ -58,6 +60,13 @@ class IngestRun:
         self.options = options
         self.resolver = resolver
         self.excluded = [normalized_process(name) for name in options.excluded_processes]
+        self.plausible = options.plausible_times()
+
+    def _implausible(self, time):
+        """Why an event time outside the plausible window is not used (IngestRun.implausible)."""
+        low, high = self.plausible
+        return (f"event time {describe_time(time)} is outside the plausible window {describe_time(low)} … "
+                f"{describe_time(high)}; fix the clock that wrote it, or widen the window with --not-before / --not-after")
 
     def read(self, path, data):
         """Counts one file held in memory (`data`, plain or gzip); raises GeoSpikeError like the Swift run."""
@@ -110,9 +119,15 @@ class IngestRun:
             outcome = parser.parse(line, number)
             kind = outcome[0]
             if kind == EVENT:
+                if not self.plausible[0] <= outcome[1].time <= self.plausible[1]:
+                    self._malformed(f"{path}:{number}: {self._implausible(outcome[1].time)}", file)
+                    continue
                 result.observe(outcome[1].time)
                 self._count(outcome[1], result)
             elif kind == SKIPPED:
+                if not self.plausible[0] <= outcome[2].time <= self.plausible[1]:
+                    self._malformed(f"{path}:{number}: {self._implausible(outcome[2].time)}", file)
+                    continue
                 result.observe(outcome[2].time)
                 skipped[outcome[1]] = skipped.get(outcome[1], 0) + 1
             elif kind == MALFORMED:
@@ -165,6 +180,9 @@ class IngestRun:
                 reason = "privateDestination"
             else:
                 reason = "unresolvedCountry"
+        if country is not None and name_for_code(country) is None:
+            # A code that names no country (XX, ZZ, QM…): SkipReason.unassignedCountry.
+            country, reason = None, "unassignedCountry"
         if country is None:
             skipped[reason] = skipped.get(reason, 0) + 1
             return
@@ -185,6 +203,13 @@ class IngestRun:
         if len(raw) > 4 and bytes(b | 0x20 for b in raw[-4:]) == b".exe":
             raw = raw[:-4]
         return _lower(raw) in self.excluded
+
+
+def describe_time(seconds):
+    """Any epoch time for a message (Timestamp.describe): ISO 8601 for years 0-9999, else seconds."""
+    if seconds != seconds or not -62_167_219_200 <= seconds < 253_402_300_800:
+        return "%.6g s after 1970-01-01" % seconds
+    return iso8601(math.floor(seconds))
 
 
 def _is_blank(line):

@@ -4,7 +4,7 @@ The three differ only in field names and in what marks a countable event.
 """
 
 from .event_fields import EVENT, MALFORMED, SKIPPED, EventFields
-from .json_fields import ARRAY, NUMBER, STRING, FieldScanner
+from .json_fields import ARRAY, NUMBER, STRING, FieldScanner, conflicting_field
 from .timestamp import parse_date_time, parse_epoch
 
 # Field slots, the same for every dialect.
@@ -62,6 +62,9 @@ class JSONEventParser:
         if values is None:
             truncated = len(line) > 0 and line[-1:] != b"}"
             return (MALFORMED, "truncated JSON object" if truncated else "not a valid JSON object")
+        conflict = conflicting_field(values)
+        if conflict is not None:
+            return (MALFORMED, f"{_PATHS[self.dialect][conflict][0]} is given twice with different values")
         time_name = _TIME_NAMES[self.dialect]
         time_text = _scalar(values, TIME)
         if time_text is None:

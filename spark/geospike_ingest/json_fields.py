@@ -80,7 +80,7 @@ class FieldScanner:
             return self._scan_bytes(line)
         if type(document) is not _Object:
             return None
-        values = [None] * self.field_count
+        values = [None] * (self.field_count + 1)  # the last slot: the conflicting field, if any
         if not self._collect(document, "", values):
             return self._scan_bytes(line)
         return values
@@ -101,13 +101,13 @@ class FieldScanner:
             if field is None:
                 continue
             if kind is str:
-                values[field] = (STRING, _clean(value))
+                _set(values, field, (STRING, _clean(value)))
             elif kind is _Number:
-                values[field] = (NUMBER, str(value))
+                _set(values, field, (NUMBER, str(value)))
             elif kind is list:
-                values[field] = (ARRAY, list(_strings_in(value)))
+                _set(values, field, (ARRAY, list(_strings_in(value))))
             else:
-                values[field] = (LITERAL, "null" if value is None else ("true" if value else "false"))
+                _set(values, field, (LITERAL, "null" if value is None else ("true" if value else "false")))
         return True
 
     # MARK: the byte-level port, for lines the decoder refuses
@@ -115,6 +115,21 @@ class FieldScanner:
     def _scan_bytes(self, line):
         scan = _ByteScan(line, self)
         return scan.values if scan.run() else None
+
+
+def conflicting_field(values):
+    """The first wanted field a line gave twice with different scalar values, or None
+    (JSONFieldScanner.conflictingField): kept in the slot after the fields'."""
+    return values[-1]
+
+
+def _set(values, field, value):
+    """Records a field's value; a scalar met again with another value is a conflict."""
+    previous = values[field]
+    if (previous is not None and previous[0] != ARRAY and value[0] != ARRAY and previous != value
+            and not isinstance(values[-1], int)):
+        values[-1] = field
+    values[field] = value
 
 
 def _strings_in(value):
@@ -140,7 +155,7 @@ class _ByteScan:
         self.b = line
         self.n = len(line)
         self.scanner = scanner
-        self.values = [None] * scanner.field_count
+        self.values = [None] * (scanner.field_count + 1)
 
     def run(self):
         p = self._skip_space(0)
@@ -191,14 +206,14 @@ class _ByteScan:
                 if end is None:
                     return None
                 if field is not None:
-                    self.values[field] = (STRING, _unescape(b[p + 1:end - 1]))
+                    _set(self.values, field, (STRING, _unescape(b[p + 1:end - 1])))
                 p = end
             elif c == 0x5B:
                 end = self._container_end(p + 1)
                 if end is None:
                     return None
                 if field is not None:
-                    self.values[field] = (ARRAY, self._array_strings(p + 1, end))
+                    _set(self.values, field, (ARRAY, self._array_strings(p + 1, end)))
                 p = end
             else:
                 start = p
@@ -211,7 +226,7 @@ class _ByteScan:
                 if not is_number and token not in (b"true", b"false", b"null"):
                     return None
                 if field is not None:
-                    self.values[field] = (NUMBER if is_number else LITERAL, token.decode("utf-8", "replace"))
+                    _set(self.values, field, (NUMBER if is_number else LITERAL, token.decode("utf-8", "replace")))
             p = self._skip_space(p)
             if p >= n:
                 return None

@@ -176,7 +176,8 @@ def _comparable(values):
     # Array strings are raw on the byte path and decoded on the fast one; only membership is used.
     if values is None:
         return None
-    return [(v[0], "network" in v[1]) if v is not None and v[0] == ARRAY else v for v in values]
+    # The last slot is the conflicting field's index (or None): compared as it is.
+    return [(v[0], "network" in v[1]) if isinstance(v, tuple) and v[0] == ARRAY else v for v in values]
 
 
 def check_timestamp_paths_agree():

@@ -16,6 +16,8 @@ final class LogOutputFile {
     let path: String
     private var sink: Sink?
     private var ownsStream = true
+    /// Where the bytes go until `close` renames it over `path` (`OutputFile`).
+    private var temporary: String?
 
     /// Opens `path` for writing (truncating it); `compressionLevel` 1–9 applies to `.gz`.
     init(path: String, compressionLevel: Int = 6) throws {
@@ -23,20 +25,43 @@ final class LogOutputFile {
         if path == "-" {
             sink = .plain(stdout)
             ownsStream = false
-        } else if path.hasSuffix(".gz") {
-            guard let file = gzopen(path, "wb\(min(max(compressionLevel, 1), 9))") else {
-                throw Self.openError(path)
-            }
-            sink = .gzip(file)
         } else {
-            guard let file = fopen(path, "wb") else { throw Self.openError(path) }
-            sink = .plain(file)
+            let (temporaryPath, descriptor) = try OutputFile.create(beside: path)
+            temporary = temporaryPath
+            if path.hasSuffix(".gz") {
+                guard let file = gzdopen(descriptor, "wb\(min(max(compressionLevel, 1), 9))") else {
+                    Glibc.close(descriptor)
+                    OutputFile.discard(temporaryPath)
+                    throw Self.openError(path)
+                }
+                sink = .gzip(file)
+            } else {
+                guard let file = fdopen(descriptor, "wb") else {
+                    Glibc.close(descriptor)
+                    OutputFile.discard(temporaryPath)
+                    throw Self.openError(path)
+                }
+                sink = .plain(file)
+            }
         }
     }
 
     deinit {
-        // Best effort when an error unwound past close(); the error was already thrown.
-        try? close()
+        // An error unwound past close(): the error was already thrown; the partial file goes.
+        if sink != nil {
+            discardPartial()
+        }
+    }
+
+    /// Closes without keeping anything: the temporary file is removed, the target untouched.
+    private func discardPartial() {
+        switch sink {
+        case .plain(let file): if ownsStream { fclose(file) } else { fflush(file) }
+        case .gzip(let file): gzclose(file)
+        case nil: break
+        }
+        sink = nil
+        if let temporary { OutputFile.discard(temporary) }
     }
 
     /// Writes the whole buffer and empties it.
@@ -53,20 +78,32 @@ final class LogOutputFile {
             }
         }
         buffer.removeAll()
-        if !ok { throw Self.writeError(path) }
+        if !ok {
+            let error = Self.writeError(path)
+            discardPartial()
+            throw error
+        }
     }
 
     /// Flushes and closes; a failure here (a full disk) is an I/O error, not a silent loss.
     func close() throws {
         guard let current = sink else { return }
         sink = nil
+        let failed: Bool
         switch current {
-        case .plain(let file):
-            let failed = ownsStream ? fclose(file) != 0 : fflush(file) != 0
-            if failed { throw Self.writeError(path) }
-        case .gzip(let file):
-            if gzclose(file) != Z_OK { throw Self.writeError(path) }
+        case .plain(let file): failed = ownsStream ? fclose(file) != 0 : fflush(file) != 0
+        case .gzip(let file): failed = gzclose(file) != Z_OK
         }
+        guard let temporary else {
+            if failed { throw Self.writeError(path) }
+            return
+        }
+        if failed {
+            let error = Self.writeError(path)
+            OutputFile.discard(temporary)
+            throw error
+        }
+        try OutputFile.rename(temporary, to: path)
     }
 
     private static func openError(_ path: String) -> GeoSpikeError {
