@@ -50,6 +50,8 @@ public struct AnomalyRecord: Equatable, Sendable {
     public var heldBack: Bool = false
     /// Local time, usual sources, typical volume and next steps, for alerts.
     public var context: InvestigationContext? = nil
+    /// The incident the record's bucket belongs to, when it alerted or was suppressed.
+    public var incidentID: String? = nil
 
     public init(
         recordID: String, modelID: String, bucketStart: Int64, bucketSpan: Int64, country: String, countryName: String,

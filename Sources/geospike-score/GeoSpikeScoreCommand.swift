@@ -52,6 +52,12 @@ struct GeoSpikeScoreCommand: ParsableCommand {
     @Option(name: .long, help: "The current time for exception expiry and alert @timestamp (ISO 8601 or epoch seconds). Default: now.")
     var now: String?
 
+    @Option(name: .long, help: "Alerting buckets of one group less than this apart (quiet time) form one incident (e.g. 1h, 30m, 0 for none).")
+    var incidentGap: String = "1h"
+
+    @Option(name: .long, help: "Fields that define an incident's group, comma-separated: country, then any of source.ip, destination.ip, destination.port, process.name, host.name, user.name.")
+    var groupBy: String = "country"
+
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case ndjson, table }
     enum AlertsFormat: String, ExpressibleByArgument, CaseIterable { case record, ecs }
 
@@ -64,6 +70,13 @@ struct GeoSpikeScoreCommand: ParsableCommand {
         }
         guard top >= 0 else { throw ValidationError("--top must be >= 0") }
         if let n = maxAlerts, n < 1 { throw ValidationError("--max-alerts must be at least 1") }
+        guard IncidentGrouping.parseGap(incidentGap) != nil else {
+            throw ValidationError("--incident-gap '\(incidentGap)': give a duration such as 1h, 30m or 3600")
+        }
+        if case .failure(let error) = IncidentGrouping.parseFields(groupBy) {
+            throw ValidationError(
+                "--group-by: unknown field '\(error.field)'; use \(IncidentGrouping.groupableFields.joined(separator: ", "))")
+        }
         if let t = now, Timestamp.parse(Substring(t)) == nil, Double(t) == nil {
             throw ValidationError("--now '\(t)': give an ISO 8601 time such as 2026-10-05T10:30:00Z or epoch seconds")
         }
@@ -85,6 +98,9 @@ struct GeoSpikeScoreCommand: ParsableCommand {
             options.falseDiscoveryRate = fdr
             options.topInfluencers = top
 
+            let grouping = IncidentGrouping(
+                gap: IncidentGrouping.parseGap(incidentGap) ?? IncidentGrouping.defaultGap,
+                fields: (try? IncidentGrouping.parseFields(groupBy).get()) ?? ["country"])
             let table: CountTable
             let batch: ScoredBatch
             var suppressions: [CellKey: AlertSuppression] = [:]
@@ -105,33 +121,31 @@ struct GeoSpikeScoreCommand: ParsableCommand {
             let clock = try LocalClock(identifier: trained.metadata.timeZone)
             let alerts = AlertBatch(
                 records: scorer.records(batch, table: table, emit: emit, options: options), suppressions: suppressions,
-                maxAlerts: maxAlerts ?? ruleMetadata.maxAlertsPerRun, emit: emit
+                maxAlerts: maxAlerts ?? ruleMetadata.maxAlertsPerRun, emit: emit, grouping: grouping,
+                horizon: batch.horizon(bucketSpan: trained.metadata.bucketSpanSeconds)
             ) { InvestigationContext(record: $0, model: trained, clock: clock, hours: ruleMetadata.businessHours) }
             // Everything is computed before anything is written: an error never leaves half a result on stdout.
             switch output {
             case .ndjson:
-                var text = ""
-                for r in alerts.records {
-                    let isAlert = r.alert || r.suppression != nil
-                    text += alertsFormat == .ecs && isAlert
-                        ? AlertDocument(record: r, rule: ruleMetadata, createdAt: currentTime).jsonLine : r.jsonLine
-                    text += "\n"
-                }
-                FileHandle.standardOutput.write(Data(text.utf8))
+                FileHandle.standardOutput.write(
+                    Data(alerts.ndjson(ecs: alertsFormat == .ecs, rule: ruleMetadata, createdAt: currentTime, top: top).utf8))
             case .table:
                 let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
                 print(
-                    RecordTable(records: alerts.records, timeZone: trained.metadata.timeZone, colour: colour).text,
-                    terminator: "")
+                    IncidentTable(
+                        incidents: alerts.incidents, records: alerts.records, timeZone: trained.metadata.timeZone,
+                        colour: colour
+                    ).text, terminator: "")
             }
             let interim = batch.interim.filter { $0 }.count
             var summary =
                 "geospike-score: \(batch.bucketCount) buckets x \(batch.countryCount) countries scored"
                 + " (\(batch.countryCount - batch.firstSeenStart) first seen, \(interim) interim bucket(s)); "
                 + "\(alerts.alerts) alert(s) at record_score >= \(JSONLine.number(threshold))"
+                + " in \(alerts.incidents.filter { !$0.suppressed && !$0.heldBack }.count) incident(s)"
             if exceptions != nil { summary += ", \(alerts.suppressed) suppressed by exceptions" }
             if alerts.heldBack > 0 {
-                summary += ", \(alerts.heldBack) held back by --max-alerts \(maxAlerts ?? ruleMetadata.maxAlertsPerRun) (the highest scores were kept)"
+                summary += ", \(alerts.heldBack) incident(s) held back by --max-alerts \(maxAlerts ?? ruleMetadata.maxAlertsPerRun) (the highest scores were kept)"
             }
             FileHandle.standardError.write(Data((summary + "\n").utf8))
         }
