@@ -2,7 +2,7 @@
 # Both install what is missing first (as root on Debian), so they work on a fresh clone.
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev libmaxminddb-dev zlib1g-dev tor-geoipdb librsvg2-bin
+APT_PACKAGES := libopenblas-dev liblapacke-dev libmaxminddb-dev zlib1g-dev libsqlite3-dev tor-geoipdb librsvg2-bin
 # Release binaries link the Swift runtime and Foundation statically: a scorer run on a
 # 30-minute batch otherwise spends about 15 ms of its 50 ms budget binding symbols.
 RELEASE = -c release --static-swift-stdlib

@@ -3,6 +3,7 @@ import Foundation
 import GeoSpikeIngest
 import GeoSpikeModel
 import GeoSpikeScore
+import GeoSpikeState
 
 @main
 struct GeoSpikeScoreCommand: ParsableCommand {
@@ -58,6 +59,12 @@ struct GeoSpikeScoreCommand: ParsableCommand {
     @Option(name: .long, help: "Fields that define an incident's group, comma-separated: country, then any of source.ip, destination.ip, destination.port, process.name, host.name, user.name.")
     var groupBy: String = "country"
 
+    @Option(name: .customLong("state"), help: "A state file (SQLite, created on first use) that runs every 15 minutes share: the multi-bucket window, each bucket's final record once, open incidents.")
+    var stateFile: String?
+
+    @Flag(name: .long, help: "Empty a --state file built for another model and start it over for this one.")
+    var resetState = false
+
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case ndjson, table }
     enum AlertsFormat: String, ExpressibleByArgument, CaseIterable { case record, ecs }
 
@@ -101,29 +108,45 @@ struct GeoSpikeScoreCommand: ParsableCommand {
             let grouping = IncidentGrouping(
                 gap: IncidentGrouping.parseGap(incidentGap) ?? IncidentGrouping.defaultGap,
                 fields: (try? IncidentGrouping.parseFields(groupBy).get()) ?? ["country"])
-            let table: CountTable
+            // The state's lock is taken first: a second scorer on the file waits for this run to end.
+            let state = try stateFile.map { try ScorerState(path: $0) }
+            try state?.begin(modelID: modelID, bucketSpan: trained.metadata.bucketSpanSeconds, reset: resetState)
+            var recalled: StateRecall?
+            var table: CountTable
+            var keptTable: CountTable?
             let batch: ScoredBatch
             var suppressions: [CellKey: AlertSuppression] = [:]
             if let exceptions {
                 let list = try ExceptionList.loadActive(path: exceptions, now: currentTime) { warning in
                     FileHandle.standardError.write(Data("geospike-score: warning: \(warning)\n".utf8))
                 }
-                let traffic = try ExceptedTraffic.read(paths: input, options: readerOptions, exceptions: list)
+                var traffic = try ExceptedTraffic.read(paths: input, options: readerOptions, exceptions: list)
                 try reader.report(traffic.summary)
+                keptTable = traffic.kept
+                recalled = try recall(state, into: &traffic.table, kept: &keptTable, options: &options, model: trained)
+                traffic.kept = keptTable ?? traffic.kept
                 table = traffic.table
                 (batch, suppressions) = try scorer.score(traffic, exceptions: list, options: options)
             } else {
                 let summary: IngestSummary
                 (table, summary) = try Ingest.countTable(paths: input, options: readerOptions)
                 try reader.report(summary)
+                recalled = try recall(state, into: &table, kept: &keptTable, options: &options, model: trained)
                 batch = try scorer.score(table, options: options)
             }
             let clock = try LocalClock(identifier: trained.metadata.timeZone)
+            var records = scorer.records(batch, table: table, emit: emit, options: options)
+            if let recalled { records = recalled.memory.unseen(records, batch: recalled.batch) }
+            let horizon = batch.horizon(bucketSpan: trained.metadata.bucketSpanSeconds)
             let alerts = AlertBatch(
-                records: scorer.records(batch, table: table, emit: emit, options: options), suppressions: suppressions,
-                maxAlerts: maxAlerts ?? ruleMetadata.maxAlertsPerRun, emit: emit, grouping: grouping,
-                horizon: batch.horizon(bucketSpan: trained.metadata.bucketSpanSeconds)
+                records: records, suppressions: suppressions, maxAlerts: maxAlerts ?? ruleMetadata.maxAlertsPerRun,
+                emit: emit, grouping: grouping, horizon: horizon, carried: recalled?.memory.openIncidents ?? []
             ) { InvestigationContext(record: $0, model: trained, clock: clock, hours: ruleMetadata.businessHours) }
+            if let state, let recalled {
+                try remember(
+                    recalled, in: state, table: table, kept: keptTable, batch: batch, alerts: alerts, grouping: grouping,
+                    horizon: horizon)
+            }
             // Everything is computed before anything is written: an error never leaves half a result on stdout.
             switch output {
             case .ndjson:
@@ -137,6 +160,9 @@ struct GeoSpikeScoreCommand: ParsableCommand {
                         colour: colour
                     ).text, terminator: "")
             }
+            // Committed only after the output is written: a run killed before this point has
+            // changed nothing, and the next run emits its buckets.
+            try state?.commit()
             let interim = batch.interim.filter { $0 }.count
             var summary =
                 "geospike-score: \(batch.bucketCount) buckets x \(batch.countryCount) countries scored"

@@ -1,0 +1,50 @@
+import Foundation
+import GeoSpikeIngest
+import GeoSpikeModel
+import GeoSpikeScore
+import GeoSpikeState
+
+/// What a run with `--state` recalled: the state's memory and the batch's own buckets
+/// (the tables are extended back over the multi-bucket window; only these are reported).
+struct StateRecall {
+    var memory: ScorerState.Recall
+    var batch: ClosedRange<Int64>
+}
+
+extension GeoSpikeScoreCommand {
+    /// Brings the state's counts into the batch's tables and reports buckets no run has
+    /// seen; nil without state or for a batch without counts. The interim rule is fixed
+    /// from the batch's own latest event first, so stored counts never complete a bucket.
+    func recall(
+        _ state: ScorerState?, into table: inout CountTable, kept: inout CountTable?, options: inout ScoreOptions,
+        model: TrainedModel
+    ) throws -> StateRecall? {
+        guard let state, let range = table.bucketRange else { return nil }
+        options.until = options.until ?? table.lastEventTime
+        let span = model.metadata.bucketSpanSeconds
+        let preceding = max(0, model.metadata.options.multiBucketWindow - 1)
+        let memory = try state.recall(batch: range, precedingBuckets: preceding, bucketSpan: span)
+        memory.merge(into: &table, kept: &kept, batch: range, precedingBuckets: preceding, bucketSpan: span)
+        if let missed = memory.missed {
+            let buckets = (missed.upperBound - missed.lowerBound) / span + 1
+            FileHandle.standardError.write(
+                Data(
+                    ("geospike-score: warning: no run saw \(Timestamp.iso8601(missed.lowerBound)) .. "
+                        + "\(Timestamp.iso8601(missed.upperBound + span)) (\(buckets) bucket(s)) before this batch; "
+                        + "they are scored when a batch with their events arrives\n").utf8))
+        }
+        return StateRecall(memory: memory, batch: range)
+    }
+
+    /// Writes the run into the state's open transaction.
+    func remember(
+        _ recalled: StateRecall, in state: ScorerState, table: CountTable, kept: CountTable?, batch: ScoredBatch,
+        alerts: AlertBatch, grouping: IncidentGrouping, horizon: Int64
+    ) throws {
+        let complete = batch.bucketStarts.indices.filter { !batch.interim[$0] && recalled.batch.contains(batch.bucketStarts[$0]) }
+            .map { batch.bucketStarts[$0] }
+        try state.remember(
+            table: table, kept: kept, batch: recalled.batch, completeBuckets: complete, emitted: alerts.records,
+            incidents: alerts.incidents, carried: recalled.memory.openIncidents, grouping: grouping, horizon: horizon)
+    }
+}
