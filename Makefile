@@ -9,7 +9,7 @@ RELEASE = -c release --static-swift-stdlib
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path)
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build test spark-test demo models notebooks bench datasets clean
+.PHONY: deps build test kill-test spark-test demo models notebooks bench datasets clean
 
 # Installs only the Debian packages that are missing, so a second run costs one dpkg query.
 deps:
@@ -25,6 +25,11 @@ build: deps
 test: deps spark-test
 	$(SWIFT) build
 	$(SWIFT) test
+
+# The --state kill test with 100 random `kill -9`s (`make test` runs it with 10).
+kill-test: deps
+	$(SWIFT) build
+	GEOSPIKE_KILL_RUNS=100 $(SWIFT) test --filter EndToEndTests.StateCommandTests/killedRunsLoseNoBucketAndDuplicateNoAlert
 
 # Spark's counts against geospike's, byte for byte (spark/README.md); makes spark/.venv once.
 # SPARK_SWIFT_FLAGS (e.g. --scratch-path .build-x) picks the Swift build it compares with.

@@ -29,8 +29,8 @@ extension GeoSpikeScoreCommand {
             let buckets = (missed.upperBound - missed.lowerBound) / span + 1
             FileHandle.standardError.write(
                 Data(
-                    ("geospike-score: warning: no run saw \(Timestamp.iso8601(missed.lowerBound)) .. "
-                        + "\(Timestamp.iso8601(missed.upperBound + span)) (\(buckets) bucket(s)) before this batch; "
+                    ("geospike-score: warning: gap since the last run: \(Timestamp.iso8601(missed.lowerBound)) .. "
+                        + "\(Timestamp.iso8601(missed.upperBound + span)) (\(buckets) bucket(s)) not yet scored; "
                         + "they are scored when a batch with their events arrives\n").utf8))
         }
         return StateRecall(memory: memory, batch: range)

@@ -1,0 +1,258 @@
+import Foundation
+import Testing
+
+/// geospike-score --state run as a SIEM rule runs it: every 15 minutes over the last 30
+/// minutes of the bundled attacked day, with kills, overlaps and damaged state files.
+@Suite("Scoring in 15-minute runs with a state file")
+struct StateCommandTests {
+    static let root = BinaryRunner.packageRoot
+    static let model = root.appendingPathComponent("models/demo.gsm").path
+    static let day = root.appendingPathComponent("datasets/batch-attack-ecs.ndjson.gz").path
+    static let now = "2026-10-06T00:00:00Z"
+    /// 2026-10-05T00:00:00Z, the attacked day's first bucket.
+    static let dayStart: Double = 1_791_158_400
+
+    /// The day's events cut into the 96 batches of a rule run at every quarter hour
+    /// (00:15 … 24:00), each holding the 30 minutes before its run; lines that are not
+    /// JSON (the dataset's deliberately truncated ones) are left out, as the scorer skips them.
+    static let runs: Result<[String], any Error> = Result {
+        let gunzip = Process()
+        gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gunzip.arguments = ["-dc", day]
+        let pipe = Pipe()
+        gunzip.standardOutput = pipe
+        try gunzip.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        gunzip.waitUntilExit()
+        let parse = ISO8601DateFormatter()
+        parse.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var timed: [(time: Double, line: Data)] = []
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                let stamp = object["@timestamp"] as? String, let date = parse.date(from: stamp)
+            else { continue }
+            timed.append((date.timeIntervalSince1970, Data(line)))
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("geospike-runs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try (1...96).map { k in
+            let end = dayStart + Double(k) * 900
+            var batch = Data()
+            for event in timed where event.time >= end - 1800 && event.time < end {
+                batch.append(event.line)
+                batch.append(UInt8(ascii: "\n"))
+            }
+            let path = directory.appendingPathComponent(String(format: "run-%02d.ndjson", k)).path
+            try batch.write(to: URL(fileURLWithPath: path))
+            return path
+        }
+    }
+
+    static func temporaryState() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("geospike-state-\(UUID().uuidString).db").path
+    }
+
+    static func removeState(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+
+    static func score(_ input: String, state: String?, _ extra: [String] = []) throws
+        -> (exitCode: Int32, stdout: String, stderr: String)
+    {
+        try run(
+            "geospike-score",
+            ["--model", model, "--input", input, "--now", now] + (state.map { ["--state", $0] } ?? []) + extra)
+    }
+
+    static func lines(_ stdout: String) throws -> [[String: Any]] {
+        try stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    /// The alerting buckets of one run over the whole day, by record id.
+    static let wholeDay: Result<[String: [String: Any]], any Error> = Result {
+        let result = try score(day, state: nil)
+        guard result.exitCode == 0 else { throw RunnerError(message: result.stderr) }
+        return Dictionary(uniqueKeysWithValues: try lines(result.stdout).map { ($0["record_id"] as? String ?? "", $0) })
+    }
+
+    /// Checks `emitted` against the whole-day run: the same alerting buckets, with the same
+    /// counts, incidents and (to the output's rounding) scores, and no record twice.
+    static func expectSameAsOneRun(_ emitted: [[String: Any]], _ note: String = "") throws {
+        let whole = try wholeDay.get()
+        #expect(whole.count >= 20, "the day must alert enough for the comparison to mean something")
+        let ids = emitted.compactMap { $0["record_id"] as? String }
+        #expect(ids.count == Set(ids).count, "a record emitted twice \(note)")
+        #expect(Set(ids) == Set(whole.keys), "missing: \(Set(whole.keys).subtracting(ids)); extra: \(Set(ids).subtracting(whole.keys)) \(note)")
+        for record in emitted {
+            guard let id = record["record_id"] as? String, let expected = whole[id] else { continue }
+            #expect(record["actual"] as? Int == expected["actual"] as? Int)
+            #expect(record["incident_id"] as? String == expected["incident_id"] as? String)
+            #expect(record["interim"] as? Bool == false && record["alert"] as? Bool == true)
+            let score = try #require(record["record_score"] as? Double)
+            let wholeScore = try #require(expected["record_score"] as? Double)
+            #expect(abs(score - wholeScore) < 0.002, "\(id): \(score) vs \(wholeScore)")
+        }
+    }
+
+    @Test func aDayIn96RunsAlertsAsOneRunOverTheDay() throws {
+        let runs = try Self.runs.get()
+        let state = Self.temporaryState()
+        defer { Self.removeState(state) }
+        var emitted: [[String: Any]] = []
+        for (k, file) in runs.enumerated() {
+            let result = try Self.score(file, state: state)
+            #expect(result.exitCode == 0, "run \(k + 1): \(result.stderr)")
+            #expect(!result.stderr.contains("warning: gap"), "consecutive runs leave no gap")
+            emitted += try Self.lines(result.stdout)
+        }
+        try Self.expectSameAsOneRun(emitted)
+
+        // The same batch again: every complete bucket was judged, nothing is new.
+        let again = try Self.score(runs[40], state: state)
+        #expect(again.exitCode == 0 && again.stdout.isEmpty, "\(again.stdout)")
+        let day = try Self.score(Self.day, state: state)
+        #expect(day.exitCode == 0 && day.stdout.isEmpty, "the whole day after its runs: \(day.stdout)")
+    }
+
+    @Test func anIncidentGrowsAcrossRunsUnderOneAlert() throws {
+        // 00:30 .. 05:45: the C2 episode to Kyrgyzstan (00:45 .. 04:45) and the scan to Hong Kong.
+        let runs = try Array(Self.runs.get()[2..<23])
+        let state = Self.temporaryState()
+        defer { Self.removeState(state) }
+        var documents: [[String: Any]] = []
+        for file in runs {
+            let result = try Self.score(file, state: state, ["--alerts-format", "ecs"])
+            #expect(result.exitCode == 0, "\(result.stderr)")
+            documents += try Self.lines(result.stdout)
+        }
+        let kg = documents.filter { $0["country"] as? String == "KG" }
+        #expect(kg.count == 17, "one update per run that adds a bucket")
+        #expect(Set(kg.compactMap { $0["kibana.alert.uuid"] as? String }).count == 1, "one alert, updated")
+        #expect(kg.compactMap { $0["kibana.alert.suppression.docs_count"] as? Int } == Array(0...16))
+        let last = try #require(kg.last?["incident"] as? [String: Any])
+        #expect(last["buckets"] as? Int == 17 && last["events"] as? Int == 321)
+        #expect(last["start"] as? String == "2026-10-05T00:45:00Z" && last["end"] as? String == "2026-10-05T05:00:00Z")
+        // Quiet for less than the gap when the last run ended: still open.
+        #expect(kg.allSatisfy { $0["kibana.alert.status"] as? String == "active" && $0["kibana.alert.end"] == nil })
+        let hosts = try #require((last["influencers"] as? [String: Any])?["host.name"] as? [[String: Any]])
+        #expect(hosts.first?["value"] as? String == "WS-BER-0202" && hosts.first?["count"] as? Int == 321)
+    }
+
+    @Test func aGapBetweenRunsIsReportedAndItsBucketsScoredWhenTheirEventsArrive() throws {
+        let runs = try Self.runs.get()
+        let state = Self.temporaryState()
+        defer { Self.removeState(state) }
+        for file in runs[0..<4] { #expect(try Self.score(file, state: state).exitCode == 0) }
+        // Runs 5 .. 20 never happen; run 21 (04:45 .. 05:15) finds 00:45 .. 04:45 not scored.
+        let late = try Self.score(runs[20], state: state)
+        #expect(late.exitCode == 0)
+        #expect(
+            late.stderr.contains(
+                "warning: gap since the last run: 2026-10-05T00:45:00Z .. 2026-10-05T04:45:00Z (16 bucket(s)) not yet scored"),
+            "\(late.stderr)")
+        // A backfill of the whole day scores the gap's buckets (the C2 episode) once, in time order.
+        let backfill = try Self.lines(try Self.score(Self.day, state: state).stdout)
+        let kg = backfill.filter { $0["country"] as? String == "KG" }
+        #expect(kg.count >= 16)
+        #expect(kg.compactMap { $0["timestamp"] as? String } == kg.compactMap { $0["timestamp"] as? String }.sorted())
+        let again = try Self.score(Self.day, state: state)
+        #expect(again.stdout.isEmpty)
+    }
+
+    @Test func twoScorersOnOneStateFileTakeTurns() throws {
+        let state = Self.temporaryState()
+        defer { Self.removeState(state) }
+        let binary = BinaryRunner.binDirectory.appendingPathComponent("geospike-score")
+        var processes: [(Process, URL)] = []
+        for k in 0..<2 {
+            let out = URL(fileURLWithPath: state + ".out\(k)")
+            FileManager.default.createFile(atPath: out.path, contents: nil)
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["--model", Self.model, "--input", Self.day, "--now", Self.now, "--state", state]
+            process.standardOutput = try FileHandle(forWritingTo: out)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            processes.append((process, out))
+        }
+        var emitted: [[String: Any]] = []
+        for (process, out) in processes {
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+            emitted += try Self.lines(String(decoding: try Data(contentsOf: out), as: UTF8.self))
+            try? FileManager.default.removeItem(at: out)
+        }
+        try Self.expectSameAsOneRun(emitted, "(two scorers at once)")
+    }
+
+    /// `kill -9` at random points of random runs, each killed run then run again (as a
+    /// scheduler retries): no bucket lost, no record twice. GEOSPIKE_KILL_RUNS sets the
+    /// number of kills (`make kill-test` runs 100).
+    @Test func killedRunsLoseNoBucketAndDuplicateNoAlert() throws {
+        let kills = Int(ProcessInfo.processInfo.environment["GEOSPIKE_KILL_RUNS"] ?? "") ?? 10
+        let runs = try Self.runs.get()
+        let state = Self.temporaryState()
+        defer { Self.removeState(state) }
+        var killsByRun = [Int](repeating: 0, count: runs.count)
+        for _ in 0..<kills { killsByRun[Int.random(in: 0..<runs.count)] += 1 }
+        let binary = BinaryRunner.binDirectory.appendingPathComponent("geospike-score")
+        let out = URL(fileURLWithPath: state + ".out")
+        defer { try? FileManager.default.removeItem(at: out) }
+        var emitted: [[String: Any]] = []
+        var delays: [Int] = []
+        for (k, file) in runs.enumerated() {
+            for _ in 0..<killsByRun[k] {
+                FileManager.default.createFile(atPath: out.path, contents: nil)
+                let process = Process()
+                process.executableURL = binary
+                process.arguments = ["--model", Self.model, "--input", file, "--now", Self.now, "--state", state]
+                let handle = try FileHandle(forWritingTo: out)
+                process.standardOutput = handle
+                process.standardError = FileHandle.nullDevice
+                // Anywhere from before the model is read to after the commit of a debug build's run.
+                let delay = Int.random(in: 0..<100_000)
+                delays.append(delay)
+                try process.run()
+                usleep(useconds_t(delay))
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                try handle.close()
+                // Whatever a killed run wrote before it died was delivered too.
+                emitted += try Self.lines(String(decoding: try Data(contentsOf: out), as: UTF8.self))
+            }
+            let result = try Self.score(file, state: state)
+            #expect(result.exitCode == 0, "run \(k + 1) after kills: \(result.stderr)")
+            emitted += try Self.lines(result.stdout)
+        }
+        try Self.expectSameAsOneRun(emitted, "(kills after microseconds: \(delays))")
+    }
+
+    @Test func aDamagedOrNewerStateFileIsRefusedAndLeftAsItIs() throws {
+        let runs = try Self.runs.get()
+        let garbage = Self.temporaryState()
+        defer { Self.removeState(garbage) }
+        let junk = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) })
+        try junk.write(to: URL(fileURLWithPath: garbage))
+        let damaged = try Self.score(runs[0], state: garbage)
+        #expect(damaged.exitCode == 65)
+        #expect(damaged.stderr.contains("\(garbage): not a geospike state file, or a damaged one"), "\(damaged.stderr)")
+        #expect(damaged.stdout.isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: garbage)) == junk, "never silently reset")
+        #expect(try Self.score(runs[0], state: garbage, ["--reset-state"]).exitCode == 65, "not even when asked to")
+
+        // A state written by a newer schema: SQLite's user_version, bytes 60-63 of the header.
+        let newer = Self.temporaryState()
+        defer { Self.removeState(newer) }
+        #expect(try Self.score(runs[0], state: newer).exitCode == 0)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: newer))
+        #expect(bytes.count > 100 && !FileManager.default.fileExists(atPath: newer + "-wal"), "checkpointed on close")
+        bytes.replaceSubrange(60..<64, with: [0, 0, 0, 2])
+        try bytes.write(to: URL(fileURLWithPath: newer))
+        let refused = try Self.score(runs[1], state: newer)
+        #expect(refused.exitCode == 65)
+        #expect(refused.stderr.contains("state schema 2 was written by a newer geospike (this one reads 1)"), "\(refused.stderr)")
+        #expect(refused.stdout.isEmpty)
+    }
+}
