@@ -11,10 +11,11 @@ import GeoSpikeScore
 /// for them (so each bucket's final record is emitted once), and the open incidents (so
 /// an incident grows across runs under one id).
 ///
-/// One run is one transaction, begun before anything is read and committed only after the
-/// output is written: a second scorer on the same file waits for the first (SQLite's lock,
-/// with a busy timeout), and a scorer killed at any point leaves the state as the last
-/// completed run left it, so the next run scores the killed run's buckets again.
+/// One run is one transaction, begun before anything is read and committed with the
+/// output text just before it is written (`ScorerState+Delivery.swift`): a second scorer on
+/// the same file waits for the first (SQLite's lock, with a busy timeout), and a scorer
+/// killed at any point leaves either the state of the last completed run (the next run
+/// scores the killed run's buckets again) or its own, whose output the next run completes.
 public final class ScorerState {
     /// Bumped whenever the tables change; a file with a higher version is refused, not rewritten.
     public static let schemaVersion: Int64 = 1
@@ -73,7 +74,10 @@ public final class ScorerState {
                     "\(path): the state was built for model \(storedModel), not \(modelID); pass --reset-state to start it over for this model")
             }
             try database.execute(
-                "DELETE FROM cells; DELETE FROM judged_buckets; DELETE FROM emitted_records; DELETE FROM open_incidents; DELETE FROM meta;")
+                """
+                DELETE FROM cells; DELETE FROM judged_buckets; DELETE FROM emitted_records; DELETE FROM open_incidents;
+                DELETE FROM delivery; DELETE FROM meta;
+                """)
             try setMeta("model_id", modelID)
             try setMeta("bucket_span", String(bucketSpan))
         }
@@ -93,6 +97,9 @@ public final class ScorerState {
         CREATE TABLE judged_buckets(bucket_start INTEGER PRIMARY KEY);
         CREATE TABLE emitted_records(record_id TEXT PRIMARY KEY, bucket_start INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE open_incidents(group_key TEXT PRIMARY KEY, incident TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE delivery(
+            id INTEGER PRIMARY KEY CHECK(id = 1), text TEXT NOT NULL, delivered INTEGER NOT NULL, path TEXT NOT NULL,
+            device INTEGER NOT NULL, inode INTEGER NOT NULL, offset INTEGER NOT NULL);
         PRAGMA user_version = 1;
         """
 

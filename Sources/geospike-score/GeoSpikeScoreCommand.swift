@@ -111,6 +111,8 @@ struct GeoSpikeScoreCommand: ParsableCommand {
             // The state's lock is taken first: a second scorer on the file waits for this run to end.
             let state = try stateFile.map { try ScorerState(path: $0) }
             try state?.begin(modelID: modelID, bucketSpan: trained.metadata.bucketSpanSeconds, reset: resetState)
+            // What a killed run committed but never wrote goes out first.
+            let undelivered = try state?.undeliveredOutput() ?? ""
             var recalled: StateRecall?
             var table: CountTable
             var keptTable: CountTable?
@@ -142,27 +144,29 @@ struct GeoSpikeScoreCommand: ParsableCommand {
                 records: records, suppressions: suppressions, maxAlerts: maxAlerts ?? ruleMetadata.maxAlertsPerRun,
                 emit: emit, grouping: grouping, horizon: horizon, carried: recalled?.memory.openIncidents ?? []
             ) { InvestigationContext(record: $0, model: trained, clock: clock, hours: ruleMetadata.businessHours) }
-            if let state, let recalled {
-                try remember(
-                    recalled, in: state, table: table, kept: keptTable, batch: batch, alerts: alerts, grouping: grouping,
-                    horizon: horizon)
-            }
             // Everything is computed before anything is written: an error never leaves half a result on stdout.
+            let text: String
             switch output {
             case .ndjson:
-                FileHandle.standardOutput.write(
-                    Data(alerts.ndjson(ecs: alertsFormat == .ecs, rule: ruleMetadata, createdAt: currentTime, top: top).utf8))
+                text = alerts.ndjson(ecs: alertsFormat == .ecs, rule: ruleMetadata, createdAt: currentTime, top: top)
             case .table:
                 let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                print(
-                    IncidentTable(
-                        incidents: alerts.incidents, records: alerts.records, timeZone: trained.metadata.timeZone,
-                        colour: colour
-                    ).text, terminator: "")
+                text = IncidentTable(
+                    incidents: alerts.incidents, records: alerts.records, timeZone: trained.metadata.timeZone,
+                    colour: colour
+                ).text
             }
-            // Committed only after the output is written: a run killed before this point has
-            // changed nothing, and the next run emits its buckets.
-            try state?.commit()
+            if let state {
+                if let recalled {
+                    try remember(
+                        recalled, in: state, table: table, kept: keptTable, batch: batch, alerts: alerts,
+                        grouping: grouping, horizon: horizon)
+                }
+                try state.recordOutput(undelivered + text)
+                try state.commit()
+            }
+            FileHandle.standardOutput.write(Data((undelivered + text).utf8))
+            try state?.markDelivered()
             let interim = batch.interim.filter { $0 }.count
             var summary =
                 "geospike-score: \(batch.bucketCount) buckets x \(batch.countryCount) countries scored"
