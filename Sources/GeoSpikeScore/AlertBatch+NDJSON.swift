@@ -1,13 +1,17 @@
 /// The run's NDJSON output.
 extension AlertBatch {
     /// One line per record; with `ecs`, the records of an incident give way to one alert
-    /// document per incident, written where its last bucket of the run would have been.
+    /// document per incident, written where its last bucket of the run would have been,
+    /// after a final document for each incident of earlier runs that this run closed.
     public func ndjson(ecs: Bool, rule: RuleMetadata, createdAt: Double, top: Int) -> String {
         guard ecs else { return records.map { $0.jsonLine + "\n" }.joined() }
+        let closing = closedIncidents.map {
+            IncidentDocument(incident: $0, record: nil, rule: rule, createdAt: createdAt, top: top).jsonLine + "\n"
+        }
         var lastIndex: [String: Int] = [:]
         for (i, r) in records.enumerated() { if let id = r.incidentID { lastIndex[id] = i } }
         let incidentByID = Dictionary(incidents.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var text = ""
+        var text = closing.joined()
         for (i, r) in records.enumerated() {
             guard let id = r.incidentID, r.alert || r.suppression != nil else {
                 text += r.jsonLine + "\n"

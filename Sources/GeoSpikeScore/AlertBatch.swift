@@ -8,6 +8,9 @@ public struct AlertBatch: Sendable {
     public var records: [AnomalyRecord]
     /// The incidents the alerting and suppressed records form, oldest first.
     public var incidents: [Incident]
+    /// Incidents still open after earlier runs that this run adds nothing to and that have
+    /// now been quiet for the gap: closed, reported once more with their final end.
+    public var closedIncidents: [Incident] = []
     /// Alerts delivered (after exceptions and the cap).
     public var alerts: Int
     /// Alerts an exception explained.
@@ -44,6 +47,16 @@ public struct AlertBatch: Sendable {
         let complete = records.filter { !$0.interim }.map { $0.bucketStart + $0.bucketSpan }.max()
         var incidents = grouping.group(
             &records, modelID: records.first?.modelID ?? "", horizon: horizon ?? complete ?? 0, carried: carried)
+        let touched = Set(incidents.map(\.groupKey))
+        let quietHorizon = horizon ?? complete ?? 0
+        closedIncidents = carried.filter {
+            !touched.contains($0.groupKey) && !grouping.continues(incidentEnd: $0.end, bucketStart: quietHorizon)
+        }.map { incident -> Incident in
+            var closed = incident
+            closed.open = false
+            closed.recordIDs = []
+            return closed
+        }
         heldBack = IncidentCap.apply(&incidents, records: &records, limit: maxAlerts)
         if emit == .alerts {
             records.removeAll { $0.heldBack }

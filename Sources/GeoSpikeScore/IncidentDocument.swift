@@ -7,17 +7,19 @@ import GeoSpikeIngest
 /// The document carries the fields of one of its records (the peak bucket when this run
 /// scored it, else the incident's latest bucket of the run), so tools that read anomaly
 /// fields off alerts still find them; `kibana.alert.uuid` is the same for every version of
-/// the incident, so a store that upserts by it keeps the latest as the incident grows.
+/// the incident, so a store that upserts by it keeps the latest as the incident grows. A
+/// run that only closes an incident opened by earlier runs has no record of it: the
+/// document then carries the incident's id, country and peak instead.
 public struct IncidentDocument: Sendable {
     public let incident: Incident
-    public let record: AnomalyRecord
+    public let record: AnomalyRecord?
     public let rule: RuleMetadata
     /// When the run wrote the document (epoch seconds): its `@timestamp`.
     public let createdAt: Double
     /// Influencer values reported per field.
     public let top: Int
 
-    public init(incident: Incident, record: AnomalyRecord, rule: RuleMetadata, createdAt: Double, top: Int = 5) {
+    public init(incident: Incident, record: AnomalyRecord?, rule: RuleMetadata, createdAt: Double, top: Int = 5) {
         self.incident = incident
         self.record = record
         self.rule = rule
@@ -42,7 +44,17 @@ public struct IncidentDocument: Sendable {
 
     public var jsonLine: String {
         var json = JSONLine()
-        record.addFields(to: &json)
+        if let record {
+            record.addFields(to: &json)
+        } else {
+            json.add("incident_id", incident.id)
+            json.add("timestamp", Timestamp.iso8601(incident.peakBucket))
+            json.add("bucket_span", incident.bucketSpan)
+            json.add("country", incident.country)
+            json.add("country_name", incident.countryName)
+            json.add("record_score", (incident.peakScore * 1e3).rounded() / 1e3)
+            json.add("alert", !incident.suppressed)
+        }
         json.add("@timestamp", Timestamp.iso8601(Int64(createdAt.rounded(.down))))
         json.add("event.kind", "signal")
         json.addRaw("event.category", "[\"network\"]")
@@ -92,7 +104,7 @@ public struct IncidentDocument: Sendable {
                 ancestor.add("id", id)
                 ancestor.add("type", "anomaly_record")
                 ancestor.add("index", "geospike-records")
-                ancestor.add("model_id", record.modelID)
+                if let record { ancestor.add("model_id", record.modelID) }
                 ancestor.add("depth", 0)
                 return ancestor.string
             }.joined(separator: ",") + "]"

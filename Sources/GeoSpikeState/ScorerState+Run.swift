@@ -43,7 +43,12 @@ extension ScorerState {
             let start = max(range.lowerBound - Int64(precedingBuckets) * span, firstBucket ?? range.lowerBound)
             if let first = table.bucketRange?.lowerBound, start < first, let country = table.countries.first {
                 table.add(bucketStart: start, country: country, count: 0)
-                kept?.add(bucketStart: start, country: country, count: 0)
+            }
+            // The table without excepted events must span the same buckets for its scores to line up.
+            if let first = table.bucketRange?.lowerBound, let country = table.countries.first,
+                (kept?.bucketRange?.lowerBound).map({ first < $0 }) ?? (kept != nil)
+            {
+                kept?.add(bucketStart: first, country: country, count: 0)
             }
         }
     }

@@ -116,9 +116,10 @@ struct StateCommandTests {
         #expect(day.exitCode == 0 && day.stdout.isEmpty, "the whole day after its runs: \(day.stdout)")
     }
 
-    @Test func anIncidentGrowsAcrossRunsUnderOneAlert() throws {
-        // 00:30 .. 05:45: the C2 episode to Kyrgyzstan (00:45 .. 04:45) and the scan to Hong Kong.
-        let runs = try Array(Self.runs.get()[2..<23])
+    @Test func anIncidentGrowsAcrossRunsUnderOneAlertAndClosesAfterTheGap() throws {
+        // 00:30 .. 06:15: the C2 episode to Kyrgyzstan (00:45 .. 04:45), the scan to Hong
+        // Kong (04:00), and the hour of quiet after them.
+        let runs = try Array(Self.runs.get()[2..<25])
         let state = Self.temporaryState()
         defer { Self.removeState(state) }
         var documents: [[String: Any]] = []
@@ -128,16 +129,23 @@ struct StateCommandTests {
             documents += try Self.lines(result.stdout)
         }
         let kg = documents.filter { $0["country"] as? String == "KG" }
-        #expect(kg.count == 17, "one update per run that adds a bucket")
+        #expect(kg.count == 18, "one update per run that adds a bucket, and one when it closes")
         #expect(Set(kg.compactMap { $0["kibana.alert.uuid"] as? String }).count == 1, "one alert, updated")
-        #expect(kg.compactMap { $0["kibana.alert.suppression.docs_count"] as? Int } == Array(0...16))
-        let last = try #require(kg.last?["incident"] as? [String: Any])
+        #expect(kg.compactMap { $0["kibana.alert.suppression.docs_count"] as? Int } == Array(0...16) + [16])
+        let growing = kg.dropLast()
+        #expect(growing.allSatisfy { $0["kibana.alert.status"] as? String == "active" && $0["kibana.alert.end"] == nil })
+        let closing = try #require(kg.last)
+        #expect(closing["kibana.alert.status"] as? String == "recovered")
+        #expect(closing["kibana.alert.end"] as? String == "2026-10-05T05:00:00Z")
+        #expect(closing["record_id"] == nil && (closing["kibana.alert.ancestors"] as? [Any])?.isEmpty == true)
+        let last = try #require(closing["incident"] as? [String: Any])
         #expect(last["buckets"] as? Int == 17 && last["events"] as? Int == 321)
         #expect(last["start"] as? String == "2026-10-05T00:45:00Z" && last["end"] as? String == "2026-10-05T05:00:00Z")
-        // Quiet for less than the gap when the last run ended: still open.
-        #expect(kg.allSatisfy { $0["kibana.alert.status"] as? String == "active" && $0["kibana.alert.end"] == nil })
+        #expect(last["status"] as? String == "closed")
         let hosts = try #require((last["influencers"] as? [String: Any])?["host.name"] as? [[String: Any]])
         #expect(hosts.first?["value"] as? String == "WS-BER-0202" && hosts.first?["count"] as? Int == 321)
+        let hk = documents.filter { $0["country"] as? String == "HK" }
+        #expect(hk.compactMap { $0["kibana.alert.status"] as? String } == ["active", "recovered"])
     }
 
     @Test func aGapBetweenRunsIsReportedAndItsBucketsScoredWhenTheirEventsArrive() throws {
