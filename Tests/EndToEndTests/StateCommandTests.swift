@@ -263,4 +263,33 @@ struct StateCommandTests {
         #expect(refused.stderr.contains("state schema 2 was written by a newer geospike (this one reads 1)"), "\(refused.stderr)")
         #expect(refused.stdout.isEmpty)
     }
+
+    @Test func aStateBuiltForAnotherModelIsRefusedUnlessReset() throws {
+        let runs = try Self.runs.get()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("geospike-other-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Another model: the same office trained from its count table (no usual sources).
+        let other = directory.appendingPathComponent("other.gsm").path
+        let counts = Self.root.appendingPathComponent("datasets/train-counts.csv").path
+        let trained = try run(
+            "geospike-train", ["--input", counts, "--timezone", "Europe/Berlin", "--seed", "1", "--out", other])
+        #expect(trained.exitCode == 0, "\(trained.stderr)")
+        let state = Self.temporaryState()
+        defer { Self.removeState(state) }
+        #expect(try Self.score(runs[4], state: state).exitCode == 0)
+
+        let refused = try run("geospike-score", ["--model", other, "--input", runs[5], "--now", Self.now, "--state", state])
+        #expect(refused.exitCode == 65)
+        #expect(refused.stderr.contains("\(state): the state was built for model geospike-"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("pass --reset-state to start it over for this model"))
+        #expect(refused.stdout.isEmpty)
+        // Reset: the other model starts over and judges run 6's complete bucket (01:00, KG alerting) itself.
+        let reset = try run(
+            "geospike-score", ["--model", other, "--input", runs[5], "--now", Self.now, "--state", state, "--reset-state"])
+        #expect(reset.exitCode == 0, "\(reset.stderr)")
+        #expect(try Self.lines(reset.stdout).contains { $0["country"] as? String == "KG" })
+        // The first model now finds the state is not its own.
+        #expect(try Self.score(runs[6], state: state).exitCode == 65)
+    }
 }
