@@ -62,6 +62,12 @@ public final class ScorerState {
             try setMeta("bucket_span", String(bucketSpan))
             return
         }
+        // A damaged page is found now, before this run reads or writes around it (about a
+        // millisecond on a week's state).
+        let check = try database.query("PRAGMA quick_check(1)") { $0.text(0) }.first ?? ""
+        guard check == "ok" else {
+            throw GeoSpikeError(.badData, "\(path): the state file is damaged (\(check)); it was left as it is")
+        }
         let storedModel = try meta("model_id")
         let storedSpan = try meta("bucket_span").flatMap { Int64($0) }
         guard let storedModel, let storedSpan else {

@@ -250,6 +250,20 @@ struct StateCommandTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: garbage)) == junk, "never silently reset")
         #expect(try Self.score(runs[0], state: garbage, ["--reset-state"]).exitCode == 65, "not even when asked to")
 
+        // A valid state with one page overwritten.
+        let broken = Self.temporaryState()
+        defer { Self.removeState(broken) }
+        for file in runs[0..<8] { #expect(try Self.score(file, state: broken).exitCode == 0) }
+        var pages = try Data(contentsOf: URL(fileURLWithPath: broken))
+        #expect(pages.count >= 3 * 4096)
+        pages.replaceSubrange(4096..<8192, with: junk[0..<4096])
+        try pages.write(to: URL(fileURLWithPath: broken))
+        let corrupt = try Self.score(runs[8], state: broken)
+        #expect(corrupt.exitCode == 65)
+        #expect(corrupt.stderr.contains("\(broken): ") && corrupt.stderr.contains("damaged"), "\(corrupt.stderr)")
+        #expect(corrupt.stdout.isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: broken)) == pages, "left as it is")
+
         // A state written by a newer schema: SQLite's user_version, bytes 60-63 of the header.
         let newer = Self.temporaryState()
         defer { Self.removeState(newer) }
