@@ -11,8 +11,32 @@ import GeoSpikeIngest
 /// of it reached the file by reading it back: it writes only what is missing before its
 /// own records. When stdout is a pipe or terminal there is nothing to read back, and the
 /// whole text is written again (a reader may then see a record twice, with the same
-/// `record_id`).
+/// `record_id`). A scorer that starts while the last one is between its commit and its
+/// write (it waited for the lock) sees that process still alive and leaves the write to it.
 extension ScorerState {
+    /// A process, told apart from a later one that reuses its id by its start time.
+    struct Writer: Equatable {
+        var pid: Int64
+        var startTime: Int64
+
+        /// Field 22 of /proc/PID/stat (clock ticks since boot); nil when there is no such process.
+        static func startTime(of pid: Int64) -> Int64? {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            // After "pid (comm)": state is field 3, start time field 22.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 19 ? Int64(fields[19]) : nil
+        }
+
+        static var current: Writer {
+            let pid = Int64(getpid())
+            return Writer(pid: pid, startTime: startTime(of: pid) ?? 0)
+        }
+
+        var isAlive: Bool { Writer.startTime(of: pid) == startTime && startTime != 0 }
+    }
+
     /// Where stdout points: a regular file can be read back after a crash.
     struct Sink {
         var path: String
@@ -51,13 +75,13 @@ extension ScorerState {
     /// The part of the last run's output that never reached its stdout (empty when it did).
     public func undeliveredOutput() throws -> String {
         let rows = try database.query(
-            "SELECT text, delivered, path, device, inode, offset FROM delivery WHERE id = 1"
-        ) { row -> (text: String, delivered: Bool, sink: Sink?) in
+            "SELECT text, delivered, path, device, inode, offset, writer_pid, writer_start FROM delivery WHERE id = 1"
+        ) { row -> (text: String, delivered: Bool, sink: Sink?, writer: Writer) in
             let path = row.text(2)
             let sink = path.isEmpty ? nil : Sink(path: path, device: row.integer(3), inode: row.integer(4), offset: row.integer(5))
-            return (row.text(0), row.integer(1) != 0, sink)
+            return (row.text(0), row.integer(1) != 0, sink, Writer(pid: row.integer(6), startTime: row.integer(7)))
         }
-        guard let last = rows.first, !last.delivered, !last.text.isEmpty else { return "" }
+        guard let last = rows.first, !last.delivered, !last.text.isEmpty, !last.writer.isAlive else { return "" }
         let bytes = Array(last.text.utf8)
         guard let written = last.sink?.deliveredPrefix(of: bytes) else { return last.text }
         // Whole lines only: a record cut by the kill is written again in full.
@@ -69,20 +93,27 @@ extension ScorerState {
     /// Records, in the run's transaction, the text it is about to write and where to.
     public func recordOutput(_ text: String) throws {
         let sink = Sink.standardOutput()
+        let writer = Writer.current
         try database.run(
             """
-            INSERT INTO delivery(id, text, delivered, path, device, inode, offset) VALUES(1, ?, 0, ?, ?, ?, ?)
+            INSERT INTO delivery(id, text, delivered, path, device, inode, offset, writer_pid, writer_start)
+            VALUES(1, ?, 0, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET text = excluded.text, delivered = 0, path = excluded.path,
-                device = excluded.device, inode = excluded.inode, offset = excluded.offset
+                device = excluded.device, inode = excluded.inode, offset = excluded.offset,
+                writer_pid = excluded.writer_pid, writer_start = excluded.writer_start
             """,
             [
                 .text(text), .text(sink?.path ?? ""), .integer(sink?.device ?? 0), .integer(sink?.inode ?? 0),
-                .integer(sink?.offset ?? 0),
+                .integer(sink?.offset ?? 0), .integer(writer.pid), .integer(writer.startTime),
             ])
     }
 
-    /// After the write: the next run need not look.
+    /// After the write: the next run need not look (unless a later run already replaced
+    /// this one's output, which it then owns).
     public func markDelivered() throws {
-        try database.execute("UPDATE delivery SET delivered = 1 WHERE id = 1")
+        let writer = Writer.current
+        try database.run(
+            "UPDATE delivery SET delivered = 1 WHERE id = 1 AND writer_pid = ? AND writer_start = ?",
+            [.integer(writer.pid), .integer(writer.startTime)])
     }
 }

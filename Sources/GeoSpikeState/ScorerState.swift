@@ -105,7 +105,8 @@ public final class ScorerState {
         CREATE TABLE open_incidents(group_key TEXT PRIMARY KEY, incident TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE delivery(
             id INTEGER PRIMARY KEY CHECK(id = 1), text TEXT NOT NULL, delivered INTEGER NOT NULL, path TEXT NOT NULL,
-            device INTEGER NOT NULL, inode INTEGER NOT NULL, offset INTEGER NOT NULL);
+            device INTEGER NOT NULL, inode INTEGER NOT NULL, offset INTEGER NOT NULL, writer_pid INTEGER NOT NULL,
+            writer_start INTEGER NOT NULL);
         PRAGMA user_version = 1;
         """
 
