@@ -19,7 +19,8 @@ extension AlertBatch {
             }
             guard lastIndex[id] == i, let incident = incidentByID[id] else { continue }
             let shown = records.first { $0.recordID == incident.peakRecordID } ?? r
-            text += IncidentDocument(incident: incident, record: shown, rule: rule, createdAt: createdAt, top: top).jsonLine
+            text +=
+                IncidentDocument(incident: incident, record: shown, rule: rule, createdAt: createdAt, top: top).jsonLine
             text += "\n"
         }
         return text

@@ -10,7 +10,7 @@ public struct Incident: Equatable, Sendable {
     /// Stable for the group and first bucket, so runs that see the incident grow update
     /// one incident instead of opening another.
     public var id: String
-    /// The grouping fields and their values (`country` first), e.g. country=KG, source.ip=10.1.2.3.
+    /// The grouping fields and their values, `country` first (country=KG, source.ip=10.1.2.3).
     public var terms: [Term]
     public var country: String
     public var countryName: String

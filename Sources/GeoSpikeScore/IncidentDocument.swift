@@ -32,7 +32,8 @@ public struct IncidentDocument: Sendable {
         RecordID.make(modelID: rule.ruleID, bucketStart: incident.firstBucket, country: incident.id)
     }
 
-    /// "Network traffic to Kyrgyzstan: 321 events in 17 buckets of 15 minutes, 316 above typical (peak record score 97.1)".
+    /// "Network traffic to Kyrgyzstan: 321 events in 17 bucket(s) of 15 minutes, 320 above
+    /// typical, a country not seen in training (peak record score 100)".
     public var reason: String {
         let minutes = incident.bucketSpan / 60
         var text =

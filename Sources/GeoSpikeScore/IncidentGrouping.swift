@@ -99,7 +99,7 @@ public struct IncidentGrouping: Sendable, Equatable {
                 latestByGroup[key] = incidents.count
                 incidents.append(Incident(record: record, terms: terms, modelID: modelID))
             }
-            records[i].incidentID = incidents[latestByGroup[key]!].id
+            records[i].incidentID = latestByGroup[key].map { incidents[$0].id }
         }
         for k in incidents.indices {
             incidents[k].open = continues(incidentEnd: incidents[k].end, bucketStart: horizon)

@@ -43,7 +43,8 @@ public struct IncidentTable {
                 return r
             }
             if !quiet.isEmpty {
-                out += RecordTable(records: quiet, timeZone: timeZone, colour: colour).text
+                out +=
+                    RecordTable(records: quiet, timeZone: timeZone, colour: colour).text
                     .split(separator: "\n", omittingEmptySubsequences: false).dropLast()
                     .map { "    " + $0 }.joined(separator: "\n") + "\n"
             }
@@ -57,7 +58,8 @@ public struct IncidentTable {
         return out
     }
 
-    /// `INCIDENT KG Kyrgyzstan  2026-10-05T00:45:00Z .. 05:00:00Z (closed)  17 bucket(s), 321 events (316 above typical), peak 97.1 at 01:30:00Z`.
+    /// `INCIDENT KG Kyrgyzstan  2026-10-05T00:45:00Z .. 05:00:00Z (closed, first-seen)  17 bucket(s),
+    /// 321 events (320 above typical), peak 100.0 at 04:45:00Z  id 817b33d3dcecc05a`, on one line.
     func header(_ incident: Incident) -> String {
         var flags: [String] = [incident.open ? "open" : "closed"]
         if incident.suppressed { flags.append("SUPPRESSED") }
@@ -72,7 +74,8 @@ public struct IncidentTable {
             + "  \(Timestamp.iso8601(incident.firstBucket)) .. \(sameDay ? String(end.dropFirst(11)) : end)"
             + " (\(flags.joined(separator: ", ")))  \(incident.buckets) bucket(s), \(incident.events) events"
             + " (\(Int(incident.eventsAboveTypical.rounded())) above typical), peak "
-            + String(format: "%.1f", incident.peakScore) + " at " + String(Timestamp.iso8601(incident.peakBucket).dropFirst(11))
+            + String(format: "%.1f", incident.peakScore) + " at "
+            + String(Timestamp.iso8601(incident.peakBucket).dropFirst(11))
             + "  id \(incident.id)"
         if colour, !incident.suppressed, !incident.heldBack { line = "\u{1B}[1m\(line)\u{1B}[0m" }
         return line

@@ -22,7 +22,8 @@ final class SQLiteDatabase {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close(db)
             handle = nil
-            throw GeoSpikeError(rc == SQLITE_CANTOPEN ? .noInput : .ioError, "\(path): cannot open the state file: \(message)")
+            throw GeoSpikeError(
+                rc == SQLITE_CANTOPEN ? .noInput : .ioError, "\(path): cannot open the state file: \(message)")
         }
         sqlite3_extended_result_codes(db, 1)
     }

@@ -50,7 +50,8 @@ extension ScorerState {
             guard fstat(STDOUT_FILENO, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
             let appending = fcntl(STDOUT_FILENO, F_GETFL) & O_APPEND != 0
             let position = appending ? Int64(info.st_size) : Int64(lseek(STDOUT_FILENO, 0, SEEK_CUR))
-            guard position >= 0, let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/1")
+            guard position >= 0,
+                let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/1")
             else { return nil }
             return Sink(path: path, device: Int64(info.st_dev), inode: Int64(info.st_ino), offset: position)
         }
@@ -78,7 +79,9 @@ extension ScorerState {
             "SELECT text, delivered, path, device, inode, offset, writer_pid, writer_start FROM delivery WHERE id = 1"
         ) { row -> (text: String, delivered: Bool, sink: Sink?, writer: Writer) in
             let path = row.text(2)
-            let sink = path.isEmpty ? nil : Sink(path: path, device: row.integer(3), inode: row.integer(4), offset: row.integer(5))
+            let sink =
+                path.isEmpty
+                ? nil : Sink(path: path, device: row.integer(3), inode: row.integer(4), offset: row.integer(5))
             return (row.text(0), row.integer(1) != 0, sink, Writer(pid: row.integer(6), startTime: row.integer(7)))
         }
         guard let last = rows.first, !last.delivered, !last.text.isEmpty, !last.writer.isAlive else { return "" }

@@ -36,7 +36,8 @@ extension ScorerState {
                 let more = cell.count - table.count(bucketStart: key.bucketStart, country: key.country)
                 if more > 0 { table.add(bucketStart: key.bucketStart, country: key.country, count: more) }
                 // Through the optional, not a copy: a copied table would copy its cells on every add.
-                let moreKept = cell.kept - (kept?.count(bucketStart: key.bucketStart, country: key.country) ?? cell.kept)
+                let moreKept =
+                    cell.kept - (kept?.count(bucketStart: key.bucketStart, country: key.country) ?? cell.kept)
                 if moreKept > 0 { kept?.add(bucketStart: key.bucketStart, country: key.country, count: moreKept) }
             }
             // A window that no run saw traffic in is still a window of zeros, as in one long run.
@@ -55,7 +56,8 @@ extension ScorerState {
 
     /// Reads what the state holds for a batch of buckets `range`, whose multi-bucket window
     /// reaches `precedingBuckets` before it.
-    public func recall(batch range: ClosedRange<Int64>, precedingBuckets: Int, bucketSpan span: Int64) throws -> Recall {
+    public func recall(batch range: ClosedRange<Int64>, precedingBuckets: Int, bucketSpan span: Int64) throws -> Recall
+    {
         let from = range.lowerBound - Int64(precedingBuckets) * span
         let cells = try database.query(
             "SELECT bucket_start, country, count, kept FROM cells WHERE bucket_start BETWEEN ? AND ?",
@@ -82,9 +84,10 @@ extension ScorerState {
             firstBucket: try meta("first_bucket").flatMap { Int64($0) }, missed: missed)
     }
 
-    /// Records the run: the batch's counts, its complete buckets as judged, the records it
-    /// emitted, and its incidents (open ones kept, closed ones dropped). Nothing is durable
-    /// until `commit`.
+    /// Records the run in its transaction; nothing is durable until `commit`.
+    ///
+    /// The batch's counts, its complete buckets as judged, the records it emitted, and its
+    /// incidents (open ones kept, closed ones dropped).
     public func remember(
         table: CountTable, kept: CountTable?, batch range: ClosedRange<Int64>, completeBuckets: [Int64],
         emitted: [AnomalyRecord], incidents: [Incident], carried: [Incident], grouping: IncidentGrouping,
@@ -99,7 +102,9 @@ extension ScorerState {
         let keptCounts = kept?.counts
         for (key, count) in table.counts where range.contains(key.bucketStart) && count > 0 {
             let keptCount = keptCounts.map { $0[key] ?? 0 } ?? count
-            try upsertCell.bind([.integer(key.bucketStart), .text(key.country.code), .integer(Int64(count)), .integer(Int64(keptCount))])
+            try upsertCell.bind([
+                .integer(key.bucketStart), .text(key.country.code), .integer(Int64(count)), .integer(Int64(keptCount)),
+            ])
             while try upsertCell.step() {}
         }
         let judge = try database.prepare("INSERT OR IGNORE INTO judged_buckets(bucket_start) VALUES(?)")
@@ -124,7 +129,10 @@ extension ScorerState {
         for incident in incidents {
             if incident.open {
                 try database.run(
-                    "INSERT INTO open_incidents(group_key, incident) VALUES(?, ?) ON CONFLICT(group_key) DO UPDATE SET incident = excluded.incident",
+                    """
+                    INSERT INTO open_incidents(group_key, incident) VALUES(?, ?)
+                    ON CONFLICT(group_key) DO UPDATE SET incident = excluded.incident
+                    """,
                     [.text(incident.groupKey), .text(Self.encode(incident))])
             } else {
                 try database.run("DELETE FROM open_incidents WHERE group_key = ?", [.text(incident.groupKey)])
@@ -136,8 +144,10 @@ extension ScorerState {
             let newest = max(latest, stored ?? latest)
             try setMeta("latest_judged_bucket", String(newest))
             try database.run("DELETE FROM cells WHERE bucket_start < ?", [.integer(newest - Self.cellRetention)])
-            try database.run("DELETE FROM judged_buckets WHERE bucket_start < ?", [.integer(newest - Self.judgedRetention)])
-            try database.run("DELETE FROM emitted_records WHERE bucket_start < ?", [.integer(newest - Self.judgedRetention)])
+            try database.run(
+                "DELETE FROM judged_buckets WHERE bucket_start < ?", [.integer(newest - Self.judgedRetention)])
+            try database.run(
+                "DELETE FROM emitted_records WHERE bucket_start < ?", [.integer(newest - Self.judgedRetention)])
         }
         let first = try meta("first_bucket").flatMap { Int64($0) }
         if first.map({ range.lowerBound < $0 }) ?? true { try setMeta("first_bucket", String(range.lowerBound)) }
@@ -146,24 +156,40 @@ extension ScorerState {
     /// Influencer values kept per field of an open incident: enough for its top values.
     static let incidentInfluencerValues = 32
 
+    /// The incident as one JSON object, with the project's own writer: Foundation's costs
+    /// a millisecond of a run's budget in dynamic casts.
     static func encode(_ incident: Incident) -> String {
-        var influencers: [String: [String: Int]] = [:]
-        for (field, totals) in incident.influencerTotals {
-            let top = totals.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-                .prefix(incidentInfluencerValues)
-            influencers[field] = Dictionary(uniqueKeysWithValues: top.map { ($0.key, $0.value) })
+        var influencers = JSONLine()
+        for field in incident.influencerTotals.keys.sorted() {
+            let top = (incident.influencerTotals[field] ?? [:])
+                .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(
+                    incidentInfluencerValues)
+            var values = JSONLine()
+            for (value, count) in top { values.add(value, count) }
+            influencers.addRaw(field, values.string)
         }
-        let object: [String: Any] = [
-            "id": incident.id, "terms": incident.terms.map { [$0.field, $0.value] }, "country": incident.country,
-            "country_name": incident.countryName, "first_bucket": incident.firstBucket,
-            "last_bucket": incident.lastBucket, "bucket_span": incident.bucketSpan, "buckets": incident.buckets,
-            "events": incident.events, "events_above_typical": incident.eventsAboveTypical,
-            "peak_bucket": incident.peakBucket, "peak_score": incident.peakScore,
-            "peak_record_id": incident.peakRecordID, "first_seen": incident.firstSeen,
-            "suppressed": incident.suppressed, "influencers": influencers,
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
+        var json = JSONLine()
+        json.add("id", incident.id)
+        json.addRaw(
+            "terms",
+            "["
+                + incident.terms.map { "[\(JSONLine.quoted($0.field)),\(JSONLine.quoted($0.value))]" }.joined(
+                    separator: ",") + "]")
+        json.add("country", incident.country)
+        json.add("country_name", incident.countryName)
+        json.add("first_bucket", incident.firstBucket)
+        json.add("last_bucket", incident.lastBucket)
+        json.add("bucket_span", incident.bucketSpan)
+        json.add("buckets", incident.buckets)
+        json.add("events", incident.events)
+        json.add("events_above_typical", incident.eventsAboveTypical)
+        json.add("peak_bucket", incident.peakBucket)
+        json.add("peak_score", incident.peakScore)
+        json.add("peak_record_id", incident.peakRecordID)
+        json.add("first_seen", incident.firstSeen)
+        json.add("suppressed", incident.suppressed)
+        json.addRaw("influencers", influencers.string)
+        return json.string
     }
 
     static func decodeIncident(_ text: String) -> Incident? {
@@ -173,7 +199,8 @@ extension ScorerState {
             let first = (object["first_bucket"] as? NSNumber)?.int64Value,
             let last = (object["last_bucket"] as? NSNumber)?.int64Value,
             let span = (object["bucket_span"] as? NSNumber)?.int64Value, let buckets = object["buckets"] as? Int,
-            let events = object["events"] as? Int, let above = (object["events_above_typical"] as? NSNumber)?.doubleValue,
+            let events = object["events"] as? Int,
+            let above = (object["events_above_typical"] as? NSNumber)?.doubleValue,
             let peakBucket = (object["peak_bucket"] as? NSNumber)?.int64Value,
             let peakScore = (object["peak_score"] as? NSNumber)?.doubleValue,
             let peakRecordID = object["peak_record_id"] as? String, let firstSeen = object["first_seen"] as? Bool,

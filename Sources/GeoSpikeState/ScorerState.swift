@@ -50,12 +50,15 @@ public final class ScorerState {
         if version > Self.schemaVersion {
             throw GeoSpikeError(
                 .badData,
-                "\(path): state schema \(version) was written by a newer geospike (this one reads \(Self.schemaVersion)); use that version or another --state file")
+                "\(path): state schema \(version) was written by a newer geospike (this one reads "
+                    + "\(Self.schemaVersion)); use that version or another --state file"
+            )
         }
         if version == 0 {
             let tables = try database.query("SELECT count(*) FROM sqlite_master") { $0.integer(0) }.first ?? 0
             guard tables == 0 else {
-                throw GeoSpikeError(.badData, "\(path): an SQLite file that is not a geospike state file; it was left as it is")
+                throw GeoSpikeError(
+                    .badData, "\(path): an SQLite file that is not a geospike state file; it was left as it is")
             }
             try database.execute(Self.schema)
             try setMeta("model_id", modelID)
@@ -77,7 +80,9 @@ public final class ScorerState {
             guard reset else {
                 throw GeoSpikeError(
                     .badData,
-                    "\(path): the state was built for model \(storedModel), not \(modelID); pass --reset-state to start it over for this model")
+                    "\(path): the state was built for model \(storedModel), not \(modelID); "
+                        + "pass --reset-state to start it over for this model"
+                )
             }
             try database.execute(
                 """

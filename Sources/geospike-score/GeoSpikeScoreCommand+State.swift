@@ -12,9 +12,10 @@ struct StateRecall {
 }
 
 extension GeoSpikeScoreCommand {
-    /// Brings the state's counts into the batch's tables and reports buckets no run has
-    /// seen; nil without state or for a batch without counts. The interim rule is fixed
-    /// from the batch's own latest event first, so stored counts never complete a bucket.
+    /// Brings the state's counts into the batch's tables and reports buckets not yet scored.
+    ///
+    /// Nil without state or for a batch without counts. The interim rule is fixed from the
+    /// batch's own latest event first, so stored counts never complete a bucket.
     func recall(
         _ state: ScorerState?, into table: inout CountTable, kept: inout CountTable?, options: inout ScoreOptions,
         model: TrainedModel
@@ -41,8 +42,10 @@ extension GeoSpikeScoreCommand {
         _ recalled: StateRecall, in state: ScorerState, table: CountTable, kept: CountTable?, batch: ScoredBatch,
         alerts: AlertBatch, grouping: IncidentGrouping, horizon: Int64
     ) throws {
-        let complete = batch.bucketStarts.indices.filter { !batch.interim[$0] && recalled.batch.contains(batch.bucketStarts[$0]) }
-            .map { batch.bucketStarts[$0] }
+        let complete = batch.bucketStarts.indices.filter {
+            !batch.interim[$0] && recalled.batch.contains(batch.bucketStarts[$0])
+        }
+        .map { batch.bucketStarts[$0] }
         try state.remember(
             table: table, kept: kept, batch: recalled.batch, completeBuckets: complete, emitted: alerts.records,
             incidents: alerts.incidents, carried: recalled.memory.openIncidents, grouping: grouping, horizon: horizon)

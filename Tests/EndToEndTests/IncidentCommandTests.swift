@@ -25,10 +25,12 @@ struct IncidentCommandTests {
         let result = try Self.score(["--alerts-format", "ecs"])
         #expect(result.exitCode == 0, "\(result.stderr)")
         let documents = try Self.lines(result.stdout)
-        #expect(documents.map { $0["country"] as? String } == ["HK", "KG", "NZ", "FI"], "in order of their last bucket")
-        let byCountry = Dictionary(
-            documents.map { ($0["country"] as? String ?? "", try! #require($0["incident"] as? [String: Any])) },
-            uniquingKeysWith: { a, _ in a })
+        #expect(
+            documents.map { $0["country"] as? String } == ["HK", "KG", "NZ", "FI"], "in order of their last bucket")
+        var byCountry: [String: [String: Any]] = [:]
+        for document in documents {
+            byCountry[document["country"] as? String ?? ""] = try #require(document["incident"] as? [String: Any])
+        }
 
         // The C2 episode: 17 buckets from 00:45 to 04:45 carrying the 321 labelled events.
         let kg = try #require(byCountry["KG"])
@@ -58,7 +60,8 @@ struct IncidentCommandTests {
         #expect(kgDocument["kibana.alert.status"] as? String == "recovered")
         #expect(kgDocument["kibana.alert.start"] as? String == "2026-10-05T00:45:00Z")
         let terms = try #require(kgDocument["kibana.alert.suppression.terms"] as? [[String: Any]])
-        #expect(terms.count == 1 && terms[0]["field"] as? String == "country" && terms[0]["value"] as? [String] == ["KG"])
+        #expect(
+            terms.count == 1 && terms[0]["field"] as? String == "country" && terms[0]["value"] as? [String] == ["KG"])
         #expect((kgDocument["kibana.alert.ancestors"] as? [Any])?.count == 17)
         #expect(kgDocument["host.name"] as? [String] == ["WS-BER-0202"])
         #expect(result.stderr.contains("in 4 incident(s)"))
@@ -90,7 +93,8 @@ struct IncidentCommandTests {
         let apart = try Self.score(["--incident-gap", "0"])
         let records = try Self.lines(apart.stdout)
         #expect(Set(records.compactMap { $0["incident_id"] as? String }).count == records.count)
-        #expect(apart.stderr.contains("\(records.count) alert(s) at record_score >= 75 in \(records.count) incident(s)"))
+        #expect(
+            apart.stderr.contains("\(records.count) alert(s) at record_score >= 75 in \(records.count) incident(s)"))
 
         let byHost = try Self.score(["--group-by", "country,host.name", "--alerts-format", "ecs"])
         #expect(byHost.exitCode == 0, "\(byHost.stderr)")

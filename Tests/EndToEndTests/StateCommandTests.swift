@@ -33,7 +33,8 @@ struct StateCommandTests {
             else { continue }
             timed.append((date.timeIntervalSince1970, Data(line)))
         }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("geospike-runs-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "geospike-runs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return try (1...96).map { k in
             let end = dayStart + Double(k) * 900
@@ -84,7 +85,9 @@ struct StateCommandTests {
         #expect(whole.count >= 20, "the day must alert enough for the comparison to mean something")
         let ids = emitted.compactMap { $0["record_id"] as? String }
         #expect(ids.count == Set(ids).count, "a record emitted twice \(note)")
-        #expect(Set(ids) == Set(whole.keys), "missing: \(Set(whole.keys).subtracting(ids)); extra: \(Set(ids).subtracting(whole.keys)) \(note)")
+        #expect(
+            Set(ids) == Set(whole.keys),
+            "missing: \(Set(whole.keys).subtracting(ids)); extra: \(Set(ids).subtracting(whole.keys)) \(note)")
         for record in emitted {
             guard let id = record["record_id"] as? String, let expected = whole[id] else { continue }
             #expect(record["actual"] as? Int == expected["actual"] as? Int)
@@ -133,7 +136,8 @@ struct StateCommandTests {
         #expect(Set(kg.compactMap { $0["kibana.alert.uuid"] as? String }).count == 1, "one alert, updated")
         #expect(kg.compactMap { $0["kibana.alert.suppression.docs_count"] as? Int } == Array(0...16) + [16])
         let growing = kg.dropLast()
-        #expect(growing.allSatisfy { $0["kibana.alert.status"] as? String == "active" && $0["kibana.alert.end"] == nil })
+        #expect(
+            growing.allSatisfy { $0["kibana.alert.status"] as? String == "active" && $0["kibana.alert.end"] == nil })
         let closing = try #require(kg.last)
         #expect(closing["kibana.alert.status"] as? String == "recovered")
         #expect(closing["kibana.alert.end"] as? String == "2026-10-05T05:00:00Z")
@@ -158,7 +162,9 @@ struct StateCommandTests {
         #expect(late.exitCode == 0)
         #expect(
             late.stderr.contains(
-                "warning: gap since the last run: 2026-10-05T00:45:00Z .. 2026-10-05T04:45:00Z (16 bucket(s)) not yet scored"),
+                "warning: gap since the last run: 2026-10-05T00:45:00Z .. 2026-10-05T04:45:00Z "
+                    + "(16 bucket(s)) not yet scored"
+            ),
             "\(late.stderr)")
         // A backfill of the whole day scores the gap's buckets (the C2 episode) once, in time order.
         let backfill = try Self.lines(try Self.score(Self.day, state: state).stdout)
@@ -195,9 +201,10 @@ struct StateCommandTests {
         try Self.expectSameAsOneRun(emitted, "(two scorers at once)")
     }
 
-    /// `kill -9` at random points of random runs, each killed run then run again (as a
-    /// scheduler retries): no bucket lost, no record twice. GEOSPIKE_KILL_RUNS sets the
-    /// number of kills (`make kill-test` runs 100).
+    /// `kill -9` at random points of random runs: no bucket lost, no record twice.
+    ///
+    /// Each killed run is then run again, as a scheduler retries. GEOSPIKE_KILL_RUNS sets
+    /// the number of kills (`make kill-test` runs 100).
     @Test func killedRunsLoseNoBucketAndDuplicateNoAlert() throws {
         let kills = Int(ProcessInfo.processInfo.environment["GEOSPIKE_KILL_RUNS"] ?? "") ?? 10
         let runs = try Self.runs.get()
@@ -274,13 +281,16 @@ struct StateCommandTests {
         try bytes.write(to: URL(fileURLWithPath: newer))
         let refused = try Self.score(runs[1], state: newer)
         #expect(refused.exitCode == 65)
-        #expect(refused.stderr.contains("state schema 2 was written by a newer geospike (this one reads 1)"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("state schema 2 was written by a newer geospike (this one reads 1)"),
+            "\(refused.stderr)")
         #expect(refused.stdout.isEmpty)
     }
 
     @Test func aStateBuiltForAnotherModelIsRefusedUnlessReset() throws {
         let runs = try Self.runs.get()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("geospike-other-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "geospike-other-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         // Another model: the same office trained from its count table (no usual sources).
@@ -293,14 +303,16 @@ struct StateCommandTests {
         defer { Self.removeState(state) }
         #expect(try Self.score(runs[4], state: state).exitCode == 0)
 
-        let refused = try run("geospike-score", ["--model", other, "--input", runs[5], "--now", Self.now, "--state", state])
+        let refused = try run(
+            "geospike-score", ["--model", other, "--input", runs[5], "--now", Self.now, "--state", state])
         #expect(refused.exitCode == 65)
         #expect(refused.stderr.contains("\(state): the state was built for model geospike-"), "\(refused.stderr)")
         #expect(refused.stderr.contains("pass --reset-state to start it over for this model"))
         #expect(refused.stdout.isEmpty)
         // Reset: the other model starts over and judges run 6's complete bucket (01:00, KG alerting) itself.
         let reset = try run(
-            "geospike-score", ["--model", other, "--input", runs[5], "--now", Self.now, "--state", state, "--reset-state"])
+            "geospike-score",
+            ["--model", other, "--input", runs[5], "--now", Self.now, "--state", state, "--reset-state"])
         #expect(reset.exitCode == 0, "\(reset.stderr)")
         #expect(try Self.lines(reset.stdout).contains { $0["country"] as? String == "KG" })
         // The first model now finds the state is not its own.

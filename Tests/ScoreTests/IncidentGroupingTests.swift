@@ -42,7 +42,9 @@ struct IncidentGroupingTests {
         var countries = [Self.record("KG", bucket: 0), Self.record("NZ", bucket: 1)]
         #expect(IncidentGrouping().group(&countries, modelID: "m", horizon: Self.t0).count == 2)
         var apart = [Self.record("KG", bucket: 0), Self.record("KG", bucket: 1)]
-        #expect(IncidentGrouping(gap: 0).group(&apart, modelID: "m", horizon: Self.t0).count == 2, "a gap of 0 merges nothing")
+        #expect(
+            IncidentGrouping(gap: 0).group(&apart, modelID: "m", horizon: Self.t0).count == 2,
+            "a gap of 0 merges nothing")
     }
 
     @Test func groupByAFieldSplitsAnIncidentByItsTopValue() throws {
@@ -64,7 +66,8 @@ struct IncidentGroupingTests {
 
     @Test func theCapCountsIncidentsNotBuckets() throws {
         // KG: four buckets peaking at 95; NZ: one at 99; FI: one at 80.
-        let records = (0..<4).map { Self.record("KG", bucket: $0, score: 92 + Double($0)) }
+        let records =
+            (0..<4).map { Self.record("KG", bucket: $0, score: 92 + Double($0)) }
             + [Self.record("NZ", bucket: 0, score: 99), Self.record("FI", bucket: 2, score: 80)]
         let batch = AlertBatch(records: records, suppressions: [:], maxAlerts: 2, emit: .alerts)
         #expect(batch.incidents.map(\.country) == ["KG", "NZ"])
@@ -90,8 +93,9 @@ struct IncidentGroupingTests {
         let incident = try #require(document["incident"] as? [String: Any])
         #expect(incident["buckets"] as? Int == 3 && incident["events"] as? Int == 30)
         #expect(incident["status"] as? String == "open")
-        #expect((document["kibana.alert.ancestors"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
-            == records.map(\.recordID))
+        #expect(
+            (document["kibana.alert.ancestors"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+                == records.map(\.recordID))
         // Plain records keep one line per bucket, each naming its incident.
         let plain = batch.ndjson(ecs: false, rule: RuleMetadata(), createdAt: 0, top: 5).split(separator: "\n")
         #expect(plain.count == 3 && plain.allSatisfy { $0.contains("\"incident_id\":\"\(batch.incidents[0].id)\"") })

@@ -10,8 +10,8 @@ import Testing
 @Suite("Scorer state file")
 struct ScorerStateTests {
     static let t0: Int64 = 1_791_158_400  // 2026-10-05T00:00:00Z
-    static let kg = CountryCode("KG")!
-    static let de = CountryCode("DE")!
+    static let kg = CountryCode(packed: 0x4B47)  // KG
+    static let de = CountryCode(packed: 0x4445)  // DE
 
     static func temporaryPath() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("state-\(UUID().uuidString).db").path
@@ -45,7 +45,9 @@ struct ScorerStateTests {
         }
         do {
             let state = try ScorerState(path: path)
-            #expect(throws: GeoSpikeError.self) { try state.begin(modelID: "geospike-bbbb", bucketSpan: 900, reset: false) }
+            #expect(throws: GeoSpikeError.self) {
+                try state.begin(modelID: "geospike-bbbb", bucketSpan: 900, reset: false)
+            }
         }
         do {
             let state = try ScorerState(path: path)
@@ -80,8 +82,11 @@ struct ScorerStateTests {
         let state = try ScorerState(path: path)
         try state.begin(modelID: "m", bucketSpan: 900, reset: false)
         // Earlier runs: buckets 0 .. 5 of DE, and KG in bucket 5 seen only in part (3 events).
-        try Self.remember(state, (0...5).map { ($0, Self.de, 10 + Int($0)) } + [(5, Self.kg, 3)], range: 0...5, complete: Array(0...4))
-        let recall = try state.recall(batch: (Self.t0 + 5 * 900)...(Self.t0 + 6 * 900), precedingBuckets: 3, bucketSpan: 900)
+        try Self.remember(
+            state, (0...5).map { ($0, Self.de, 10 + Int($0)) } + [(5, Self.kg, 3)], range: 0...5, complete: Array(0...4)
+        )
+        let recall = try state.recall(
+            batch: (Self.t0 + 5 * 900)...(Self.t0 + 6 * 900), precedingBuckets: 3, bucketSpan: 900)
         #expect(recall.cells.count == 5, "buckets 2 .. 6: DE 2-5 and KG 5")
         #expect(recall.judged.isEmpty, "bucket 5 was interim")
         // This batch sees all of bucket 5 for KG (7 events) but fewer DE events than stored.
@@ -98,7 +103,8 @@ struct ScorerStateTests {
         #expect(table.count(bucketStart: Self.t0 + 2 * 900, country: Self.de) == 12)
         #expect(table.bucketRange == (Self.t0 + 2 * 900)...(Self.t0 + 6 * 900))
         #expect(recall.missed == nil)
-        let later = try state.recall(batch: (Self.t0 + 9 * 900)...(Self.t0 + 9 * 900), precedingBuckets: 3, bucketSpan: 900)
+        let later = try state.recall(
+            batch: (Self.t0 + 9 * 900)...(Self.t0 + 9 * 900), precedingBuckets: 3, bucketSpan: 900)
         #expect(later.missed == (Self.t0 + 5 * 900)...(Self.t0 + 8 * 900), "4 buckets after the last judged one")
         try state.commit()
     }
@@ -109,13 +115,15 @@ struct ScorerStateTests {
         let state = try ScorerState(path: path)
         try state.begin(modelID: "m", bucketSpan: 900, reset: false)
         let incident = Incident(
-            id: "0123456789abcdef", terms: [.init(field: "country", value: "KG"), .init(field: "host.name", value: "ws-1")],
+            id: "0123456789abcdef",
+            terms: [.init(field: "country", value: "KG"), .init(field: "host.name", value: "ws-1")],
             country: "KG", countryName: "Kyrgyzstan", firstBucket: Self.t0, lastBucket: Self.t0 + 900, bucketSpan: 900,
             buckets: 2, events: 39, eventsAboveTypical: 38.9, peakBucket: Self.t0 + 900, peakScore: 98.25,
             peakRecordID: "fedcba9876543210", recordIDs: ["a", "b"], influencerTotals: ["host.name": ["ws-1": 39]],
             firstSeen: true, suppressed: false, open: true)
         try Self.remember(state, [(1, Self.kg, 19)], range: 0...1, complete: [0, 1], incidents: [incident])
-        let recall = try state.recall(batch: (Self.t0 + 2 * 900)...(Self.t0 + 2 * 900), precedingBuckets: 0, bucketSpan: 900)
+        let recall = try state.recall(
+            batch: (Self.t0 + 2 * 900)...(Self.t0 + 2 * 900), precedingBuckets: 0, bucketSpan: 900)
         var expected = incident
         expected.recordIDs = []
         #expect(recall.openIncidents == [expected])
