@@ -152,8 +152,8 @@ struct GeoSpikeScoreCommand: ParsableCommand {
             case .table:
                 let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
                 text = IncidentTable(
-                    incidents: alerts.closedIncidents + alerts.incidents, records: alerts.records, timeZone: trained.metadata.timeZone,
-                    colour: colour
+                    incidents: alerts.closedIncidents + alerts.incidents, records: alerts.records,
+                    timeZone: trained.metadata.timeZone, colour: colour
                 ).text
             }
             if let state {
@@ -174,7 +174,9 @@ struct GeoSpikeScoreCommand: ParsableCommand {
                 + "\(alerts.alerts) alert(s) at record_score >= \(JSONLine.number(threshold))"
                 + " in \(alerts.incidents.filter { !$0.suppressed && !$0.heldBack }.count) incident(s)"
             if exceptions != nil { summary += ", \(alerts.suppressed) suppressed by exceptions" }
-            if !alerts.closedIncidents.isEmpty { summary += ", \(alerts.closedIncidents.count) incident(s) of earlier runs closed" }
+            if !alerts.closedIncidents.isEmpty {
+                summary += ", \(alerts.closedIncidents.count) incident(s) of earlier runs closed"
+            }
             if alerts.heldBack > 0 {
                 summary += ", \(alerts.heldBack) incident(s) held back by --max-alerts \(maxAlerts ?? ruleMetadata.maxAlertsPerRun) (the highest scores were kept)"
             }
