@@ -129,4 +129,49 @@ struct ScorerStateTests {
         #expect(recall.openIncidents == [expected])
         try state.commit()
     }
+
+    /// Stores `text` as the last run's output, bound for `file` at `offset`, by a writer
+    /// that is gone (pid 0): what a run killed between its commit and its write leaves.
+    static func leaveUndelivered(_ state: ScorerState, _ text: String, file: String, offset: Int64) throws {
+        var info = stat()
+        #expect(stat(file, &info) == 0)
+        try state.database.run(
+            """
+            INSERT INTO delivery(id, text, delivered, path, device, inode, offset, writer_pid, writer_start)
+            VALUES(1, ?, 0, ?, ?, ?, ?, 0, 0)
+            """,
+            [.text(text), .text(file), .integer(Int64(info.st_dev)), .integer(Int64(info.st_ino)), .integer(offset)])
+    }
+
+    @Test func aKilledRunsOutputIsCompletedFromWhereItsFileStops() throws {
+        let path = Self.temporaryPath()
+        let out = path + ".out"
+        defer {
+            Self.remove(path)
+            try? FileManager.default.removeItem(atPath: out)
+        }
+        let earlier = "{\"record_id\":\"0\"}\n"
+        let text = "{\"record_id\":\"1\"}\n{\"record_id\":\"2\"}\n{\"record_id\":\"3\"}\n"
+        let state = try ScorerState(path: path)
+        try state.begin(modelID: "m", bucketSpan: 900, reset: false)
+        #expect(try state.undeliveredOutput() == "", "a new state owes nothing")
+
+        // Killed before writing: all of it is owed.
+        try Data(earlier.utf8).write(to: URL(fileURLWithPath: out))
+        try Self.leaveUndelivered(state, text, file: out, offset: Int64(earlier.utf8.count))
+        #expect(try state.undeliveredOutput() == text)
+        // Killed after writing one and a half records: the cut record is written again, whole.
+        let cut = String(text.prefix(30))
+        try Data((earlier + cut).utf8).write(to: URL(fileURLWithPath: out))
+        #expect(try state.undeliveredOutput() == "{\"record_id\":\"2\"}\n{\"record_id\":\"3\"}\n")
+        // Killed after writing it all, before marking it delivered: nothing is owed.
+        try Data((earlier + text).utf8).write(to: URL(fileURLWithPath: out))
+        #expect(try state.undeliveredOutput() == "")
+        // The file was replaced (rotated): nothing to read back, so all of it is written again.
+        // (A new file renamed over it, so it cannot reuse the old one's inode.)
+        try Data((earlier + text).utf8).write(to: URL(fileURLWithPath: out + ".new"))
+        #expect(rename(out + ".new", out) == 0)
+        #expect(try state.undeliveredOutput() == text)
+        try state.commit()
+    }
 }
