@@ -9,7 +9,7 @@ RELEASE = -c release --static-swift-stdlib
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path)
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build test kill-test spark-test demo models notebooks bench datasets clean
+.PHONY: deps build test kill-test state-week-test spark-test demo models notebooks bench datasets clean
 
 # Installs only the Debian packages that are missing, so a second run costs one dpkg query.
 deps:
@@ -30,6 +30,11 @@ test: deps spark-test
 kill-test: deps
 	$(SWIFT) build
 	GEOSPIKE_KILL_RUNS=100 $(SWIFT) test --filter EndToEndTests.StateCommandTests/killedRunsLoseNoBucketAndDuplicateNoAlert
+
+# A week of counts scored in 672 runs of 15 minutes with --state against one run over the week.
+state-week-test: deps
+	$(SWIFT) build
+	GEOSPIKE_REPLAY_WEEK=1 $(SWIFT) test --filter EndToEndTests.StateCommandTests/aWeekIn672RunsAlertsAsOneRunOverTheWeek
 
 # Spark's counts against geospike's, byte for byte (spark/README.md); makes spark/.venv once.
 # SPARK_SWIFT_FLAGS (e.g. --scratch-path .build-x) picks the Swift build it compares with.

@@ -318,4 +318,51 @@ struct StateCommandTests {
         // The first model now finds the state is not its own.
         #expect(try Self.score(runs[6], state: state).exitCode == 65)
     }
+
+    /// A week of counts (the last training week of datasets/train-counts.csv) in 672 runs
+    /// of 15 minutes over the last 30, at threshold 20 so that it alerts dozens of times;
+    /// about a minute in a debug build, so `make state-week-test` runs it
+    /// (GEOSPIKE_REPLAY_WEEK=1).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["GEOSPIKE_REPLAY_WEEK"] == "1"))
+    func aWeekIn672RunsAlertsAsOneRunOverTheWeek() throws {
+        let text = try String(
+            contentsOf: Self.root.appendingPathComponent("datasets/train-counts.csv"), encoding: .utf8)
+        var lines = text.split(separator: "\n").map(String.init)
+        let header = lines.removeFirst()
+        let parse = ISO8601DateFormatter()
+        let weekStart = try #require(parse.date(from: "2026-09-28T00:00:00Z")).timeIntervalSince1970
+        let week = lines.compactMap { line -> (time: Double, line: String)? in
+            guard let stamp = line.split(separator: ",").first, let date = parse.date(from: String(stamp)) else {
+                return nil
+            }
+            let t = date.timeIntervalSince1970
+            return t >= weekStart && t < weekStart + 7 * 86400 ? (t, line) : nil
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "geospike-week-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let whole = directory.appendingPathComponent("week.csv").path
+        try ([header] + week.map(\.line)).joined(separator: "\n").appending("\n").write(
+            toFile: whole, atomically: true, encoding: .utf8)
+        let one = try Self.lines(try Self.score(whole, state: nil, ["--threshold", "20"]).stdout)
+        #expect(one.count >= 30, "the week must alert enough for the comparison to mean something")
+
+        let state = Self.temporaryState()
+        defer { Self.removeState(state) }
+        let batch = directory.appendingPathComponent("run.csv").path
+        var emitted: [[String: Any]] = []
+        for k in 1...672 {
+            let end = weekStart + Double(k) * 900
+            let rows = week.filter { $0.time >= end - 1800 && $0.time < end }.map(\.line)
+            try ([header] + rows).joined(separator: "\n").appending("\n").write(
+                toFile: batch, atomically: true, encoding: .utf8)
+            let result = try Self.score(batch, state: state, ["--threshold", "20"])
+            #expect(result.exitCode == 0, "run \(k): \(result.stderr)")
+            emitted += try Self.lines(result.stdout)
+        }
+        let ids = emitted.compactMap { $0["record_id"] as? String }
+        #expect(ids.count == Set(ids).count, "a record emitted twice")
+        #expect(Set(ids) == Set(one.compactMap { $0["record_id"] as? String }))
+    }
 }
