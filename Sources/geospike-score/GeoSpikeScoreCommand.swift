@@ -170,7 +170,11 @@ struct GeoSpikeScoreCommand: ParsableCommand {
             let interim = batch.interim.filter { $0 }.count
             var summary =
                 "geospike-score: \(batch.bucketCount) buckets x \(batch.countryCount) countries scored"
-                + " (\(batch.countryCount - batch.firstSeenStart) first seen, \(interim) interim bucket(s)); "
+                + " (\(batch.countryCount - batch.firstSeenStart) first seen, \(interim) interim bucket(s)"
+                + (recalled.map { r in
+                    let earlier = batch.bucketStarts.filter { $0 < r.batch.lowerBound }.count
+                    return earlier > 0 ? ", \(earlier) earlier bucket(s) from the state" : ""
+                } ?? "") + "); "
                 + "\(alerts.alerts) alert(s) at record_score >= \(JSONLine.number(threshold))"
                 + " in \(alerts.incidents.filter { !$0.suppressed && !$0.heldBack }.count) incident(s)"
             if exceptions != nil { summary += ", \(alerts.suppressed) suppressed by exceptions" }
