@@ -2,14 +2,14 @@
 # Both install what is missing first (as root on Debian), so they work on a fresh clone.
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev libmaxminddb-dev zlib1g-dev tor-geoipdb librsvg2-bin
+APT_PACKAGES := libopenblas-dev liblapacke-dev libmaxminddb-dev zlib1g-dev libsqlite3-dev tor-geoipdb librsvg2-bin
 # Release binaries link the Swift runtime and Foundation statically: a scorer run on a
 # 30-minute batch otherwise spends about 15 ms of its 50 ms budget binding symbols.
 RELEASE = -c release --static-swift-stdlib
 RELEASE_BIN = $(shell $(SWIFT) build $(RELEASE) --show-bin-path)
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: deps build test test-other-kernels fuzz fuzz-smoke spark-test demo models notebooks bench datasets clean
+.PHONY: deps build test test-other-kernels fuzz fuzz-smoke kill-test state-week-test spark-test demo models notebooks bench datasets clean
 
 # Installs only the Debian packages that are missing, so a second run costs one dpkg query.
 deps:
@@ -37,6 +37,16 @@ OTHER_KERNELS := GLIBC_TUNABLES=glibc.cpu.hwcaps=-AVX512F,-AVX512DQ,-AVX2,-FMA O
 test-other-kernels:
 	$(SWIFT) build --build-tests
 	env $(OTHER_KERNELS) $(SWIFT) test --skip-build --filter '$(REPRODUCIBILITY_TESTS)'
+
+# The --state kill test with 100 random `kill -9`s (`make test` runs it with 10).
+kill-test: deps
+	$(SWIFT) build
+	GEOSPIKE_KILL_RUNS=100 $(SWIFT) test --filter EndToEndTests.StateCommandTests/killedRunsLoseNoBucketAndDuplicateNoAlert
+
+# A week of counts scored in 672 runs of 15 minutes with --state against one run over the week.
+state-week-test: deps
+	$(SWIFT) build
+	GEOSPIKE_REPLAY_WEEK=1 $(SWIFT) test --filter EndToEndTests.StateCommandTests/aWeekIn672RunsAlertsAsOneRunOverTheWeek
 
 # Spark's counts against geospike's, byte for byte (spark/README.md); makes spark/.venv once.
 # SPARK_SWIFT_FLAGS (e.g. --scratch-path .build-x) picks the Swift build it compares with.

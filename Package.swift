@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(
             name: "CMaxMindDB", pkgConfig: "libmaxminddb", providers: [.apt(["libmaxminddb-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: - Numerics: the only module that calls BLAS and LAPACK
 
@@ -53,6 +54,12 @@ let package = Package(
             name: "GeoSpikeScore",
             dependencies: ["GeoSpikeNumerics", "GeoSpikeIngest", "GeoSpikeModel"]),
 
+        // MARK: - State: what a scorer run every 15 minutes remembers between runs (SQLite)
+
+        .target(
+            name: "GeoSpikeState",
+            dependencies: ["CSQLite", "GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore"]),
+
         // MARK: - Evaluation: backtests, injected spikes, reports, synthetic data
 
         .target(
@@ -72,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "geospike-score",
             dependencies: [
-                "GeoSpikeNumerics", "GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore",
+                "GeoSpikeNumerics", "GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore", "GeoSpikeState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
@@ -100,6 +107,9 @@ let package = Package(
         .testTarget(
             name: "ScoreTests",
             dependencies: ["GeoSpikeNumerics", "GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore", "GeoSpikeTestSupport"]),
+        .testTarget(
+            name: "StateTests",
+            dependencies: ["GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore", "GeoSpikeState", "GeoSpikeTestSupport"]),
         .testTarget(
             name: "EvaluationTests",
             dependencies: ["GeoSpikeIngest", "GeoSpikeModel", "GeoSpikeScore", "GeoSpikeEvaluation"]),

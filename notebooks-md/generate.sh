@@ -88,7 +88,9 @@ show 24 'geospike-train inspect office.gsm'
 cat <<'MD'
 ## Score the attacked day
 
-`--output table` is for people; the default is one NDJSON anomaly record per line.
+`--output table` is for people: one block per incident (alerting buckets of a country less
+than an hour apart), its buckets beneath; the default is one NDJSON anomaly record per line,
+each naming its `incident_id`.
 
 MD
 show 40 'geospike-score --model office.gsm --input datasets/batch-attack-ecs.ndjson.gz --output table 2>/dev/null'

@@ -59,10 +59,13 @@ public struct Backtest: Sendable {
                     alerts += 1
                 }
             }
+            let incidents = IncidentGrouping().count(batch, bucketSpan: span) { i, b in
+                Self.alerts(batch, cell: i, bucket: b, threshold: t)
+            }
             thresholdRows.append(
                 BacktestResult.ThresholdRow(
                     threshold: t, alerts: alerts, countryBuckets: completeBuckets * batch.countryCount, days: days,
-                    predictedPerDay: AnomalyScale.expectedPerDay(atScore: t)))
+                    predictedPerDay: AnomalyScale.expectedPerDay(atScore: t), incidents: incidents))
         }
 
         var countryRows: [BacktestResult.CountryRow] = []

@@ -13,8 +13,12 @@ public struct BacktestResult: Sendable {
         public var days: Double
         /// The model's prediction of clean alerts per day at this threshold.
         public var predictedPerDay: Double
+        /// The alerts grouped as `geospike-score` groups them: alerting buckets of one
+        /// country less than the incident gap apart are one incident, what an analyst triages.
+        public var incidents: Int = 0
 
         public var alertsPerDay: Double { days > 0 ? Double(alerts) / days : 0 }
+        public var incidentsPerDay: Double { days > 0 ? Double(incidents) / days : 0 }
         /// Alerts per complete country-bucket judged: on clean history, the false-positive rate.
         public var falsePositiveRate: Double { countryBuckets > 0 ? Double(alerts) / Double(countryBuckets) : 0 }
         public var predictedAlerts: Double { predictedPerDay * days }
@@ -121,11 +125,13 @@ public struct BacktestResult: Sendable {
 
     public var thresholdTable: TextTable {
         var table = TextTable(header: [
-            "threshold", "alerts", "alerts/day", "predicted/day", "predicted", "false-positive rate",
+            "threshold", "alerts", "alerts/day", "incidents", "incidents/day", "predicted/day", "predicted",
+            "false-positive rate",
         ])
         for row in thresholds {
             table.append([
                 FixedFormat.decimal(row.threshold, 1), String(row.alerts), FixedFormat.decimal(row.alertsPerDay, 3),
+                String(row.incidents), FixedFormat.decimal(row.incidentsPerDay, 3),
                 FixedFormat.decimal(row.predictedPerDay, 3), FixedFormat.decimal(row.predictedAlerts, 1),
                 FixedFormat.significant(row.falsePositiveRate),
             ])
@@ -179,6 +185,8 @@ public struct BacktestResult: Sendable {
             item.add("threshold", row.threshold)
             item.add("alerts", row.alerts)
             item.add("alerts_per_day", row.alertsPerDay)
+            item.add("incidents", row.incidents)
+            item.add("incidents_per_day", row.incidentsPerDay)
             item.add("false_positive_rate", row.falsePositiveRate)
             item.add("predicted_alerts_per_day", row.predictedPerDay)
             item.add("predicted_alerts", row.predictedAlerts)

@@ -84,7 +84,7 @@ public struct WalkForward: Sendable {
 
     public var table: TextTable {
         var table = TextTable(header: [
-            "test from", "test to", "countries", "alerts", "alerts/day", "predicted/day", "≥50/day", "predicted ≥50",
+            "test from", "test to", "countries", "alerts", "alerts/day", "incidents/day", "predicted/day", "≥50/day", "predicted ≥50",
             "obs/exp p≤1e-3", "obs/exp p≤1e-4",
         ])
         for w in windows {
@@ -96,7 +96,8 @@ public struct WalkForward: Sendable {
             table.append([
                 String(Timestamp.iso8601(w.testStart).prefix(10)),
                 String(Timestamp.iso8601(w.testEnd).prefix(10)), String(w.modelCountries), String(main.alerts),
-                FixedFormat.decimal(main.alertsPerDay, 3), FixedFormat.decimal(main.predictedPerDay, 3),
+                FixedFormat.decimal(main.alertsPerDay, 3), FixedFormat.decimal(main.incidentsPerDay, 3),
+                FixedFormat.decimal(main.predictedPerDay, 3),
                 FixedFormat.decimal(fifty.alertsPerDay, 3), FixedFormat.decimal(fifty.predictedPerDay, 3),
                 ratio(1e-3), ratio(1e-4),
             ])

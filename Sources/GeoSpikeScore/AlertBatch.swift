@@ -2,25 +2,36 @@ import GeoSpikeIngest
 import GeoSpikeModel
 
 /// The records of one run as the SOC receives them: exceptions applied, the per-run cap
-/// enforced, investigation context attached, and the counts the run summary reports.
+/// enforced, alerting buckets grouped into incidents, investigation context attached, and
+/// the counts the run summary reports.
 public struct AlertBatch: Sendable {
     public var records: [AnomalyRecord]
+    /// The incidents the alerting and suppressed records form, oldest first.
+    public var incidents: [Incident]
+    /// Incidents still open after earlier runs that this run adds nothing to and that have
+    /// now been quiet for the gap: closed, reported once more with their final end.
+    public var closedIncidents: [Incident] = []
     /// Alerts delivered (after exceptions and the cap).
     public var alerts: Int
     /// Alerts an exception explained.
     public var suppressed: Int
-    /// Alerts beyond the cap.
+    /// Incidents beyond the cap (`--max-alerts` counts incidents, not buckets).
     public var heldBack: Int
 
     /// Builds the run's output from the scorer's records (`Scorer.records`, with
     /// `alert` as scored).
     ///
     /// Order matters: suppressed alerts leave first, so they never take a place under the
-    /// cap; then the cap; then context for whatever is still an alert or was suppressed.
-    /// With `emit == .alerts` held-back records are dropped from `records` (the output
-    /// must hold at most `maxAlerts` alerts); suppressed ones stay, flagged.
+    /// cap; then incidents form; then the cap on incidents; then context for whatever is
+    /// still an alert or was suppressed. With `emit == .alerts` held-back records and
+    /// incidents are dropped (the output must hold at most `maxAlerts` incidents);
+    /// suppressed ones stay, flagged.
+    ///
+    /// `horizon`: the start of the first bucket not yet complete (nil: the end of the last
+    /// complete bucket among `records`); `carried`: incidents still open from earlier runs.
     public init(
         records: [AnomalyRecord], suppressions: [CellKey: AlertSuppression], maxAlerts: Int, emit: Scorer.Emit,
+        grouping: IncidentGrouping = IncidentGrouping(), horizon: Int64? = nil, carried: [Incident] = [],
         context: ((AnomalyRecord) -> InvestigationContext)? = nil
     ) {
         var records = records
@@ -33,14 +44,31 @@ public struct AlertBatch: Sendable {
             records[i].suppression = suppression
             suppressed += 1
         }
-        heldBack = AlertCap.apply(&records, limit: maxAlerts)
-        if emit == .alerts { records.removeAll { $0.heldBack } }
+        let complete = records.filter { !$0.interim }.map { $0.bucketStart + $0.bucketSpan }.max()
+        var incidents = grouping.group(
+            &records, modelID: records.first?.modelID ?? "", horizon: horizon ?? complete ?? 0, carried: carried)
+        let touched = Set(incidents.map(\.groupKey))
+        let quietHorizon = horizon ?? complete ?? 0
+        closedIncidents = carried.filter {
+            !touched.contains($0.groupKey) && !grouping.continues(incidentEnd: $0.end, bucketStart: quietHorizon)
+        }.map { incident -> Incident in
+            var closed = incident
+            closed.open = false
+            closed.recordIDs = []
+            return closed
+        }
+        heldBack = IncidentCap.apply(&incidents, records: &records, limit: maxAlerts)
+        if emit == .alerts {
+            records.removeAll { $0.heldBack }
+            incidents.removeAll { $0.heldBack }
+        }
         if let context {
             for i in records.indices where records[i].alert || records[i].suppression != nil {
                 records[i].context = context(records[i])
             }
         }
         self.records = records
+        self.incidents = incidents
         self.suppressed = suppressed
         alerts = records.filter(\.alert).count
     }

@@ -53,6 +53,19 @@ public struct AlertDocument: Sendable {
         json.add("kibana.alert.severity", rule.severity)
         json.add("kibana.alert.risk_score", rule.riskScore)
         json.add("kibana.alert.original_time", Timestamp.iso8601(record.bucketStart))
+        Self.addRuleFields(rule, to: &json)
+        json.addRaw("kibana.alert.ancestors", ancestorsJSON)
+        json.add("destination.geo.country_iso_code", record.country)
+        json.add("destination.geo.country_name", record.countryName)
+        for field in ["source.ip", "host.name", "process.name", "user.name"] {
+            let values = record.influencers.first { $0.field == field }?.values.map(\.value) ?? []
+            if !values.isEmpty { json.addRaw(field, Self.list(values)) }
+        }
+        return json.string
+    }
+
+    /// The rule's `kibana.alert.rule.*` fields, shared with incident documents.
+    static func addRuleFields(_ rule: RuleMetadata, to json: inout JSONLine) {
         json.add("kibana.alert.rule.name", rule.name)
         json.add("kibana.alert.rule.rule_id", rule.ruleID)
         json.add("kibana.alert.rule.type", "machine_learning")
@@ -63,14 +76,6 @@ public struct AlertDocument: Sendable {
         json.add("kibana.alert.rule.max_signals", rule.maxAlertsPerRun)
         json.addRaw("kibana.alert.rule.tags", Self.list(rule.tags))
         json.addRaw("kibana.alert.rule.threat", rule.threatJSON)
-        json.addRaw("kibana.alert.ancestors", ancestorsJSON)
-        json.add("destination.geo.country_iso_code", record.country)
-        json.add("destination.geo.country_name", record.countryName)
-        for field in ["source.ip", "host.name", "process.name", "user.name"] {
-            let values = record.influencers.first { $0.field == field }?.values.map(\.value) ?? []
-            if !values.isEmpty { json.addRaw(field, Self.list(values)) }
-        }
-        return json.string
     }
 
     /// The anomaly record this alert came from.

@@ -3,7 +3,8 @@ import GeoSpikeIngest
 extension AnomalyRecord {
     /// The record as one NDJSON line, fields in DESIGN.md's order.
     ///
-    /// After them, only when they apply: `suppressed` and `exception` (an exception
+    /// After them, only when they apply: `incident_id` (the record alerted or was
+    /// suppressed), `suppressed` and `exception` (an exception
     /// explains the spike), `held_back` (beyond the run's alert cap), `context`
     /// (the investigation context of an alert).
     public var jsonLine: String {
@@ -35,6 +36,7 @@ extension AnomalyRecord {
         if levelShift > 1 { json.add("level_shift", (levelShift * 100).rounded() / 100) }
         if let newHigh { json.add("new_high", newHigh) }
         json.addRaw("influencers", influencersJSON)
+        if let incidentID { json.add("incident_id", incidentID) }
         if let suppression {
             json.add("suppressed", true)
             json.addRaw("exception", suppression.json)

@@ -56,6 +56,8 @@ public struct AnomalyRecord: Equatable, Sendable {
     /// "overall" when the count is above every bucket of the country's last two weeks of
     /// training (and of this batch before it), "hour" when only above that local hour's.
     public var newHigh: String? = nil
+    /// The incident the record's bucket belongs to, when it alerted or was suppressed.
+    public var incidentID: String? = nil
 
     public init(
         recordID: String, modelID: String, bucketStart: Int64, bucketSpan: Int64, country: String, countryName: String,

@@ -59,6 +59,12 @@ public struct Scorer: Sendable {
             bucketSpanSeconds: model.metadata.bucketSpanSeconds, window: model.metadata.options.multiBucketWindow)
     }
 
+    /// Buckets before a batch that its first bucket's tests look back on: the multi-bucket
+    /// window and the level shifts. A scorer that remembers earlier runs keeps this many.
+    public var lookbackBuckets: Int {
+        max(model.metadata.options.multiBucketWindow - 1, windowShiftHold, levelShiftHold)
+    }
+
     /// The column of a model country, nil for a country the model does not know.
     @inline(__always)
     func knownColumn(_ country: CountryCode) -> Int? {

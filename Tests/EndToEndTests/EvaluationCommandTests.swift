@@ -57,6 +57,14 @@ struct EvaluationCommandTests {
             #expect(score.exitCode == 0)
             let lines = score.stdout.split(separator: "\n").count
             #expect(alerts == lines, "threshold \(t)")
+            // Incidents too: the scorer's, grouped by country with the default gap.
+            let incidentIDs = Set(
+                try score.stdout.split(separator: "\n").map { line -> String in
+                    let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                    return try #require(record["incident_id"] as? String)
+                })
+            #expect(row["incidents"] as? Int == incidentIDs.count, "threshold \(t)")
+            #expect(incidentIDs.count <= lines)
             if lines > 0 { nonZero += 1 }
             if t == 75 {
                 // With geospike-score's defaults, as the issue states it.
@@ -117,6 +125,20 @@ struct EvaluationCommandTests {
         let windows = try #require(try Self.json(walk.stdout)["windows"] as? [[String: Any]])
         #expect(windows.count == 2)
         #expect(windows.first?["test_start"] as? String == "2026-09-11T00:00:00Z")
+        for window in windows {
+            let rows = try #require((window["backtest"] as? [String: Any])?["thresholds"] as? [[String: Any]])
+            for row in rows {
+                let alerts = try #require(row["alerts"] as? Int)
+                let incidents = try #require(row["incidents"] as? Int)
+                #expect(incidents <= alerts && (incidents > 0) == (alerts > 0))
+                #expect(abs((row["incidents_per_day"] as? Double ?? -1) - Double(incidents) / 3) < 1e-9)
+            }
+        }
+        let walkText = try run(
+            "geospike-eval",
+            ["walk-forward", "--input", f.directory + "/train.csv", "--train-days", "4", "--test-days", "3", "--timezone", "Europe/Berlin"],
+            environment: ["OPENBLAS_NUM_THREADS": "1"])
+        #expect(walkText.stdout.contains("alerts/day  incidents/day"))
     }
 
     @Test func reportWritesMarkdownAndEveryLinkedFigure() throws {

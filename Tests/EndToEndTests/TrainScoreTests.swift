@@ -49,9 +49,10 @@ struct TrainScoreTests {
             "geospike-score",
             ["--model", Self.model, "--input", Self.dataset("batch-attack-ecs.ndjson.gz"), "--output", "table"])
         #expect(result.exitCode == 0)
-        #expect(result.stdout.hasPrefix("bucket (UTC)"))
+        #expect(result.stdout.hasPrefix("INCIDENT KG Kyrgyzstan  2026-10-05T00:45:00Z .. 05:00:00Z"))
+        #expect(result.stdout.contains("    bucket (UTC)"), "each incident's buckets beneath it")
         #expect(result.stdout.contains("ALERT"))
-        #expect(result.stdout.contains("top: "))
+        #expect(result.stdout.contains("top over the incident: "))
         #expect(!result.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
     }
 

@@ -127,26 +127,34 @@ struct AlertDocumentTests {
             alert: alert, family: "poisson", multiBucketImpact: 0, firstSeen: false, interim: false, influencers: [])
     }
 
+    /// The records after the cap, with held-back ones kept (flagged).
+    static func capped(_ records: [AnomalyRecord], limit: Int) -> (records: [AnomalyRecord], heldBack: Int) {
+        let batch = AlertBatch(records: records, suppressions: [:], maxAlerts: limit, emit: .all)
+        return (batch.records, batch.heldBack)
+    }
+
     @Test func theCapKeepsTheHighestScoresAndCountsTheRest() throws {
-        var records = [
-            Self.record(score: 80, bucket: 0, country: "AA"), Self.record(score: 99, bucket: 0, country: "BB"),
-            Self.record(score: 40, bucket: 0, country: "CC", alert: false),
-            Self.record(score: 90, bucket: 0, country: "DD"), Self.record(score: 90, bucket: 1, country: "EE"),
-            Self.record(score: 76, bucket: 1, country: "FF"),
-        ]
-        #expect(AlertCap.apply(&records, limit: 3) == 2)
+        // Each country alerts once: one incident each, so the cap ranks these records.
+        let (records, heldBack) = Self.capped(
+            [
+                Self.record(score: 80, bucket: 0, country: "AA"), Self.record(score: 99, bucket: 0, country: "BB"),
+                Self.record(score: 40, bucket: 0, country: "CC", alert: false),
+                Self.record(score: 90, bucket: 0, country: "DD"), Self.record(score: 90, bucket: 1, country: "EE"),
+                Self.record(score: 76, bucket: 1, country: "FF"),
+            ], limit: 3)
+        #expect(heldBack == 2)
         #expect(records.filter(\.alert).map(\.country) == ["BB", "DD", "EE"], "ties go to the later bucket, then the country")
         #expect(records.filter(\.heldBack).map(\.country) == ["AA", "FF"])
         #expect(!records[2].heldBack, "a record that never alerted is not held back")
-        var few = [Self.record(score: 80, bucket: 0, country: "AA")]
-        #expect(AlertCap.apply(&few, limit: 100) == 0 && few[0].alert)
+        let few = Self.capped([Self.record(score: 80, bucket: 0, country: "AA")], limit: 100)
+        #expect(few.heldBack == 0 && few.records[0].alert)
 
-        var tied = [
-            Self.record(score: 90, bucket: 0, country: "DD"), Self.record(score: 90, bucket: 1, country: "EE"),
-            Self.record(score: 90, bucket: 1, country: "AB"),
-        ]
-        AlertCap.apply(&tied, limit: 1)
-        #expect(tied.filter(\.alert).map(\.country) == ["AB"])
+        let tied = Self.capped(
+            [
+                Self.record(score: 90, bucket: 0, country: "DD"), Self.record(score: 90, bucket: 1, country: "EE"),
+                Self.record(score: 90, bucket: 1, country: "AB"),
+            ], limit: 1)
+        #expect(tied.records.filter(\.alert).map(\.country) == ["AB"])
 
         let batch = AlertBatch(
             records: [Self.record(score: 80, bucket: 0, country: "AA"), Self.record(score: 99, bucket: 0, country: "BB")],
