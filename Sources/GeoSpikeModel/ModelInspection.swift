@@ -90,6 +90,10 @@ public struct ModelInspection: Codable, Sendable {
                 newCountryPrior.sourceCountries),
             "calibration: \(calibration.heldOutCountryBuckets) held-out country-buckets over \(String(format: "%.1f", calibration.heldOutDays)) days"
                 + ", single-bucket and multi-bucket tests corrected separately",
+        ]
+        // Only for a clock chosen from the data: a named zone says all in the line above.
+        if let clock = metadata.clock { lines.append(clock.summary) }
+        lines += [
             "",
             "country  name                        family     mean/bucket  peak/bucket  peak local  dispersion  sigma  window×   events",
         ]

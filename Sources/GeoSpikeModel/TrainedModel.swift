@@ -15,6 +15,9 @@ public struct ModelMetadata: Codable, Equatable, Sendable {
     /// Feature layout: the names of the coefficient rows.
     public var columns: [String]
     public var options: TrainingOptions
+    /// How the clock was chosen from the data, when `options.timeZone` is `auto`; nil for
+    /// a zone given by name and for models from before the choice existed.
+    public var clock: ClockChoice? = nil
 }
 
 /// A fitted model: immutable, complete, and what the scorer needs and nothing more.

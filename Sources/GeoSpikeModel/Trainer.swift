@@ -28,7 +28,20 @@ public struct Trainer: Sendable {
         // Slot effects need one column per slot of the day, which the bucket span decides.
         var resolved = options
         resolved.design.slotsPerDay = options.slotEffects ? table.bucketSpan.bucketsPerDay : 0
-        return try Trainer(options: resolved).trainResolved(table, progress: progress)
+        // `auto`: the clock that best explains the traffic (ClockSelection.swift), recorded
+        // with its evidence; the options keep `auto`, so that a retrain chooses again.
+        var clock: ClockChoice?
+        if options.choosesClock {
+            clock = try ClockSelection(options: resolved).choose(table)
+            resolved.timeZone = clock?.zone ?? "UTC"
+            if let clock { progress(clock.summary) }
+        }
+        var model = try Trainer(options: resolved).trainResolved(table, progress: progress)
+        if options.choosesClock {
+            model.metadata.clock = clock
+            model.metadata.options.timeZone = options.timeZone
+        }
+        return model
     }
 
     func trainResolved(_ table: CountTable, progress: (String) -> Void) throws -> TrainedModel {

@@ -134,6 +134,9 @@ struct GeoSpikeScoreCommand: ParsableCommand {
                 summary += ", \(alerts.heldBack) held back by --max-alerts \(maxAlerts ?? ruleMetadata.maxAlertsPerRun) (the highest scores were kept)"
             }
             FileHandle.standardError.write(Data((summary + "\n").utf8))
+            if let last = batch.bucketStarts.last, let warning = trained.metadata.clock?.warning(at: last) {
+                FileHandle.standardError.write(Data("geospike-score: warning: \(warning)\n".utf8))
+            }
         }
     }
 }

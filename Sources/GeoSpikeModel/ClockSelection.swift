@@ -1,0 +1,174 @@
+import Foundation
+import GeoSpikeIngest
+import GeoSpikeNumerics
+
+/// Chooses the organisation's clock from its traffic (`--timezone auto`).
+///
+/// Every distinct clock of the IANA zones over the training span (`ClockCandidate`: UTC,
+/// the fixed offsets, and one zone per daylight-saving schedule) gets one quick fit: the
+/// pooled Poisson seasonal fit of all countries' traffic together, in that clock's local
+/// time. All fits have the same design and so the same number of parameters, and the
+/// clocks differ only in where they put each bucket in the local week: the log-likelihood
+/// gain of one clock over another is a likelihood-ratio test of whether the daily shape
+/// moved by the change's hour on the change's day. A schedule with changes must beat the
+/// best fixed clock by `decisive` log-likelihood units (divided by the pooled fit's
+/// dispersion, since the traffic is overdispersed) before the model follows its rule;
+/// within the winning family (zones of one rule in different standard offsets, or the
+/// fixed offsets) the member is the one that puts the working day where offices have it,
+/// among those the likelihood cannot tell apart (`DailyShapeOffset`).
+struct ClockSelection {
+    let options: TrainingOptions
+    /// The latest days the choice looks at: a season's change, at a cost that does not
+    /// grow with a year of history.
+    static let windowDays: Int64 = 91
+    /// Dispersion-scaled log-likelihood gain that counts as evidence (a likelihood ratio
+    /// of e¹⁰, against some thirty candidate schedules tried).
+    static let decisive = 10.0
+
+    struct Evidence {
+        var candidate: ClockCandidate
+        var logLikelihood: Double
+        var pearsonDispersion: Double
+        /// Mean UTC offset (seconds) over the buckets the daily shape was measured on.
+        var recentOffset: Double
+    }
+
+    /// The clock for `table`, or nil when there is nothing to choose on (the trainer
+    /// then says why there is nothing to train on).
+    func choose(_ table: CountTable) throws -> ClockChoice? {
+        guard let range = table.bucketRange, !table.isEmpty else { return nil }
+        let span = table.bucketSpan
+        let series = CountrySeries(table)
+        let skipped = max(0, (range.upperBound - range.lowerBound - Self.windowDays * 86400) / span.seconds + 1)
+        let first = range.lowerBound + skipped * span.seconds
+        let buckets = series.bucketCount - Int(skipped)
+        guard buckets >= span.bucketsPerDay else { return nil }
+        var pooled = [Int](repeating: 0, count: buckets)
+        for c in series.countries.indices {
+            let cells = series.cells(of: c, in: Int(skipped)..<series.bucketCount)
+            for (i, y) in zip(cells.buckets, cells.counts) { pooled[i - Int(skipped)] += y }
+        }
+        // The daily shape of the last two weeks: recent enough to sit after most changes.
+        let shapeBuckets = min(buckets, 14 * span.bucketsPerDay)
+        let shapeFirst = first + Int64(buckets - shapeBuckets) * span.seconds
+        let shape = DailyShapeOffset(
+            counts: pooled.suffix(shapeBuckets).map(Double.init), first: shapeFirst, span: span.seconds)
+
+        let candidates = ClockCandidate.all(first: first, last: range.upperBound + span.seconds - 1)
+        var scored: [Evidence] = []
+        for candidate in candidates {
+            let clock = try LocalClock(identifier: candidate.zone)
+            let fit = try quickFit(pooled: pooled, first: first, span: span, clock: clock)
+            let offsets = (0..<shapeBuckets).map {
+                Double(candidate.schedule.offset(at: shapeFirst + Int64($0) * span.seconds + span.seconds / 2))
+            }
+            scored.append(
+                Evidence(
+                    candidate: candidate, logLikelihood: fit.logLikelihood, pearsonDispersion: fit.dispersion,
+                    recentOffset: offsets.reduce(0, +) / Double(max(1, offsets.count))))
+        }
+        return decide(scored, shape: shape, buckets: buckets, trainingEnd: range.upperBound + span.seconds)
+    }
+
+    /// The decision on scored candidates (see the type's comment).
+    func decide(_ scored: [Evidence], shape: DailyShapeOffset?, buckets: Int, trainingEnd: Int64) -> ClockChoice? {
+        guard let best = scored.max(by: { $0.logLikelihood < $1.logLikelihood }),
+            let utc = scored.first(where: { !$0.candidate.changes && $0.candidate.schedule.startOffset == 0 })
+        else { return nil }
+        let dispersion = max(1, best.pearsonDispersion)
+        func gain(_ a: Evidence, over b: Evidence) -> Double { (a.logLikelihood - b.logLikelihood) / dispersion }
+        let fixed = scored.filter { !$0.candidate.changes }
+        let shifting = scored.filter { $0.candidate.changes }
+        let bestFixed = fixed.max { $0.logLikelihood < $1.logLikelihood } ?? utc
+        let bestShifting = shifting.max { $0.logLikelihood < $1.logLikelihood }
+        var family = fixed
+        var ruleKnown = false
+        if let s = bestShifting, gain(s, over: bestFixed) >= Self.decisive {
+            family = shifting.filter { $0.candidate.schedule.ruleKey == s.candidate.schedule.ruleKey }
+            ruleKnown = true
+        }
+        let top = family.max { $0.logLikelihood < $1.logLikelihood } ?? utc
+        let plausible = family.filter { gain(top, over: $0) < Self.decisive }
+        var chosen = top
+        if let shape, shape.isClear, let nearest = plausible.map({ shape.hoursOff(offset: $0.recentOffset) }).min() {
+            // Offsets a quarter of an hour nearer are within what the shape can tell (offices
+            // differ by more): among those, whole hours, then the zones people name first.
+            let rank = Dictionary(uniqueKeysWithValues: ClockCandidate.preferred.enumerated().map { ($1, $0) })
+            func key(_ e: Evidence) -> (Int, Int, Double) {
+                (e.recentOffset.truncatingRemainder(dividingBy: 3600) == 0 ? 0 : 1, rank[e.candidate.zone] ?? .max,
+                 -e.logLikelihood)
+            }
+            chosen =
+                plausible.filter { shape.hoursOff(offset: $0.recentOffset) <= nearest + 0.25 }.min { key($0) < key($1) }
+                ?? top
+        } else if !ruleKnown, plausible.contains(where: { $0.candidate.zone == utc.candidate.zone }) {
+            // Nothing places the day and nothing moved: keep UTC, the clock that claims least.
+            chosen = utc
+        }
+        let rival = ruleKnown ? bestFixed : bestShifting
+        let changes = shifting.reduce(into: [[Int64]: Evidence]()) { families, e in
+            let key = e.candidate.schedule.ruleKey
+            if let kept = families[key], kept.logLikelihood >= e.logLikelihood { return }
+            families[key] = e
+        }
+        let tested = changes.values.sorted { $0.candidate.schedule.changes[0].instant < $1.candidate.schedule.changes[0].instant }
+            .flatMap { e in
+                e.candidate.schedule.changes.map { change in
+                    ClockChoice.ChangeTested(
+                        instant: change.instant, shift: change.shift, rule: e.candidate.name,
+                        gainPerBucket: (e.logLikelihood - bestFixed.logLikelihood) / Double(buckets))
+                }
+            }
+        return ClockChoice(
+            zone: chosen.candidate.zone, clock: chosen.candidate.name, ruleKnown: ruleKnown,
+            gainOverUTCPerBucket: (chosen.logLikelihood - utc.logLikelihood) / Double(buckets),
+            runnerUp: rival.map(\.candidate.name),
+            gainOverRunnerUpPerBucket: rival.map { (chosen.logLikelihood - $0.logLikelihood) / Double(buckets) },
+            buckets: buckets, dispersion: dispersion, changesTested: tested,
+            workingDayCentreUTC: shape.flatMap { $0.isClear ? $0.utcCentre : nil },
+            unknownChanges: ruleKnown ? [] : Self.unknownChanges(sharing: chosen.candidate, after: trainingEnd))
+    }
+
+    /// The next change of every zone that kept the chosen fixed clock through training:
+    /// the dates a model without a known rule cannot know about, first ones first.
+    static func unknownChanges(sharing candidate: ClockCandidate, after end: Int64) -> [ClockChoice.UnknownChange] {
+        var byRule: [[Int64]: ClockChoice.UnknownChange] = [:]
+        let rank = Dictionary(uniqueKeysWithValues: ClockCandidate.preferred.enumerated().map { ($1, $0) })
+        for name in candidate.members {
+            guard let zone = TimeZone(identifier: name) else { continue }
+            let schedule = ClockSchedule(zone: zone, first: end, last: end + 366 * 86400)
+            guard let change = schedule.changes.first else { continue }
+            let key = [ClockSchedule.floorDiv(change.instant, 86400), Int64(change.shift)]
+            let entry = ClockChoice.UnknownChange(instant: change.instant, shift: change.shift, zone: name)
+            if let kept = byRule[key], (rank[kept.zone] ?? .max, kept.zone) <= (rank[name] ?? .max, name) { continue }
+            byRule[key] = entry
+        }
+        return byRule.values.sorted { ($0.instant, $0.zone) < ($1.instant, $1.zone) }
+    }
+
+    /// The pooled Poisson seasonal fit of `pooled` in `clock`'s local time, unweighted (an
+    /// old change is as much evidence as a recent one): its log-likelihood up to the
+    /// constant −Σ log y! that every clock shares, and its Pearson dispersion.
+    func quickFit(pooled: [Int], first: Int64, span: BucketSpan, clock: LocalClock) throws
+        -> (logLikelihood: Double, dispersion: Double)
+    {
+        let cells = SeasonalCells(
+            first: first, last: first + Int64(pooled.count - 1) * span.seconds, span: span, clock: clock,
+            design: options.design, halfLifeDays: 0, weightReference: first)
+        let nonZero = pooled.indices.filter { pooled[$0] > 0 }
+        let counts = CountryCellCounts(buckets: nonZero, counts: nonZero.map { pooled[$0] }, cells: cells)
+        let fit = try SeasonalFitter.fitCounts(
+            family: .poisson, cells: cells, counts: counts,
+            shape: ShapePrior(mean: .init(repeating: 0, count: options.design.smoothColumnCount), precision: 1))
+        let eta = SeasonalFitter.cellLinearPredictors(fit.coefficients, cells)
+        var logLikelihood = 0.0
+        for c in 0..<cells.cellCount { logLikelihood += counts.weightedSums[c] * eta[c] - cells.weights[c] * exp(eta[c]) }
+        var pearson = 0.0
+        for (i, y) in pooled.enumerated() {
+            let mean = exp(eta[Int(cells.bucketCell[i])])
+            pearson += (Double(y) - mean) * (Double(y) - mean) / max(mean, 1e-9)
+        }
+        let freedom = max(1, pooled.count - options.design.columnCount)
+        return (logLikelihood, pearson / Double(freedom))
+    }
+}
