@@ -93,17 +93,21 @@ struct ClockCandidate: Sendable {
         "Australia/Adelaide", "Australia/Sydney", "Pacific/Auckland",
     ]
 
+    /// Position of each preferred zone in `preferred`.
+    static let preferenceRank = Dictionary(uniqueKeysWithValues: preferred.enumerated().map { ($1, $0) })
+
     /// Every distinct clock of the IANA zones (and the fixed whole-hour offsets) over `first...last`.
     static func all(first: Int64, last: Int64) -> [ClockCandidate] {
         let fixed = (-12...14).map { $0 == 0 ? "UTC" : "Etc/GMT\($0 > 0 ? "-" : "+")\(abs($0))" }
         var names = Set(TimeZone.knownTimeZoneIdentifiers)
-        names.formUnion(fixed)
+        // Foundation's list has some zones only under older names (Asia/Calcutta).
+        names.formUnion(fixed + preferred)
         var groups: [ClockSchedule: [String]] = [:]
         for name in names.sorted() {
             guard let zone = TimeZone(identifier: name) else { continue }
             groups[ClockSchedule(zone: zone, first: first, last: last), default: []].append(name)
         }
-        let rank = Dictionary(uniqueKeysWithValues: preferred.enumerated().map { ($1, $0) })
+        let rank = preferenceRank
         func ranked(_ names: [String]) -> String? {
             names.min { (rank[$0] ?? .max, $0) < (rank[$1] ?? .max, $1) }
         }

@@ -12,18 +12,27 @@ import GeoSpikeNumerics
 /// gain of one clock over another is a likelihood-ratio test of whether the daily shape
 /// moved by the change's hour on the change's day. A schedule with changes must beat the
 /// best fixed clock by `decisive` log-likelihood units (divided by the pooled fit's
-/// dispersion, since the traffic is overdispersed) before the model follows its rule;
-/// within the winning family (zones of one rule in different standard offsets, or the
-/// fixed offsets) the member is the one that puts the working day where offices have it,
-/// among those the likelihood cannot tell apart (`DailyShapeOffset`).
+/// dispersion, since the traffic is overdispersed) before the model follows its rule.
+/// Among the clocks of the winning kind (changing or fixed) that the likelihood cannot
+/// tell apart — one rule in different standard offsets, rules that change on neighbouring
+/// nights of a weekend, fixed offsets a few hours apart — the clock is the one that puts
+/// the working day where offices have it (`DailyShapeOffset`).
 struct ClockSelection {
     let options: TrainingOptions
     /// The latest days the choice looks at: a season's change, at a cost that does not
     /// grow with a year of history.
     static let windowDays: Int64 = 91
-    /// Dispersion-scaled log-likelihood gain that counts as evidence (a likelihood ratio
-    /// of e¹⁰, against some thirty candidate schedules tried).
-    static let decisive = 10.0
+    /// Dispersion-scaled log-likelihood gain of a rule over every fixed clock that counts
+    /// as evidence of its change. Clocks that differ only in their standard offset differ
+    /// by up to 15–20 on clean simulated offices (a seasonal shape that is not quite the
+    /// office's, cut at a different midnight), so the bar stands above that; a change seen
+    /// on two working days of a small office gains hundreds.
+    static let decisive = 25.0
+    /// Clocks of the winning kind this close to its best are contenders, and the working
+    /// day decides among them: at least `contenderMargin`, and a quarter of the winning
+    /// kind's lead, since a rule's change is measured far better than its standard offset.
+    static let contenderMargin = 30.0
+    static let contenderShare = 0.25
 
     struct Evidence {
         var candidate: ClockCandidate
@@ -81,21 +90,23 @@ struct ClockSelection {
         let shifting = scored.filter { $0.candidate.changes }
         let bestFixed = fixed.max { $0.logLikelihood < $1.logLikelihood } ?? utc
         let bestShifting = shifting.max { $0.logLikelihood < $1.logLikelihood }
-        var family = fixed
+        // A rule must beat every fixed clock decisively; then every clock of its kind that
+        // the likelihood cannot tell from the best (zones of one rule in other standard
+        // offsets, rules that change on neighbouring nights of a weekend) is a contender.
         var ruleKnown = false
-        if let s = bestShifting, gain(s, over: bestFixed) >= Self.decisive {
-            family = shifting.filter { $0.candidate.schedule.ruleKey == s.candidate.schedule.ruleKey }
-            ruleKnown = true
-        }
-        let top = family.max { $0.logLikelihood < $1.logLikelihood } ?? utc
-        let plausible = family.filter { gain(top, over: $0) < Self.decisive }
+        if let s = bestShifting, gain(s, over: bestFixed) >= Self.decisive { ruleKnown = true }
+        let kind = ruleKnown ? shifting : fixed
+        let top = kind.max { $0.logLikelihood < $1.logLikelihood } ?? utc
+        let lead = bestShifting.map { ruleKnown ? gain($0, over: bestFixed) : gain(bestFixed, over: $0) } ?? 0
+        let margin = max(Self.contenderMargin, Self.contenderShare * lead)
+        let plausible = kind.filter { gain(top, over: $0) < margin }
         var chosen = top
+        let rank = ClockCandidate.preferenceRank
         if let shape, shape.isClear, let nearest = plausible.map({ shape.hoursOff(offset: $0.recentOffset) }).min() {
             // Offsets a quarter of an hour nearer are within what the shape can tell (offices
             // differ by more): among those, whole hours, then the zones people name first.
-            let rank = Dictionary(uniqueKeysWithValues: ClockCandidate.preferred.enumerated().map { ($1, $0) })
             func key(_ e: Evidence) -> (Int, Int, Double) {
-                (e.recentOffset.truncatingRemainder(dividingBy: 3600) == 0 ? 0 : 1, rank[e.candidate.zone] ?? .max,
+                (e.candidate.schedule.offset(at: trainingEnd - 1) % 3600 == 0 ? 0 : 1, rank[e.candidate.zone] ?? .max,
                  -e.logLikelihood)
             }
             chosen =
@@ -106,19 +117,24 @@ struct ClockSelection {
             chosen = utc
         }
         let rival = ruleKnown ? bestFixed : bestShifting
-        let changes = shifting.reduce(into: [[Int64]: Evidence]()) { families, e in
-            let key = e.candidate.schedule.ruleKey
-            if let kept = families[key], kept.logLikelihood >= e.logLikelihood { return }
-            families[key] = e
-        }
-        let tested = changes.values.sorted { $0.candidate.schedule.changes[0].instant < $1.candidate.schedule.changes[0].instant }
-            .flatMap { e in
-                e.candidate.schedule.changes.map { change in
+        // Each rule tested once, by the best of its clocks, named by the zone people know
+        // best (the chosen one when it is among them).
+        func preference(_ e: Evidence) -> (Int, Double) { (rank[e.candidate.zone] ?? .max, -e.logLikelihood) }
+        var tested: [ClockChoice.ChangeTested] = []
+        for family in Dictionary(grouping: shifting, by: { $0.candidate.schedule.ruleKey }).values {
+            guard let best = family.max(by: { $0.logLikelihood < $1.logLikelihood }),
+                let named = family.first(where: { $0.candidate.zone == chosen.candidate.zone })
+                    ?? family.min(by: { preference($0) < preference($1) })
+            else { continue }
+            let gainPerBucket = (best.logLikelihood - bestFixed.logLikelihood) / Double(buckets)
+            for change in named.candidate.schedule.changes {
+                tested.append(
                     ClockChoice.ChangeTested(
-                        instant: change.instant, shift: change.shift, rule: e.candidate.name,
-                        gainPerBucket: (e.logLikelihood - bestFixed.logLikelihood) / Double(buckets))
-                }
+                        instant: change.instant, shift: change.shift, rule: named.candidate.name,
+                        gainPerBucket: gainPerBucket))
             }
+        }
+        tested.sort { ($0.instant, $0.rule) < ($1.instant, $1.rule) }
         return ClockChoice(
             zone: chosen.candidate.zone, clock: chosen.candidate.name, ruleKnown: ruleKnown,
             gainOverUTCPerBucket: (chosen.logLikelihood - utc.logLikelihood) / Double(buckets),
@@ -133,7 +149,7 @@ struct ClockSelection {
     /// the dates a model without a known rule cannot know about, first ones first.
     static func unknownChanges(sharing candidate: ClockCandidate, after end: Int64) -> [ClockChoice.UnknownChange] {
         var byRule: [[Int64]: ClockChoice.UnknownChange] = [:]
-        let rank = Dictionary(uniqueKeysWithValues: ClockCandidate.preferred.enumerated().map { ($1, $0) })
+        let rank = ClockCandidate.preferenceRank
         for name in candidate.members {
             guard let zone = TimeZone(identifier: name) else { continue }
             let schedule = ClockSchedule(zone: zone, first: end, last: end + 366 * 86400)
@@ -143,7 +159,10 @@ struct ClockSelection {
             if let kept = byRule[key], (rank[kept.zone] ?? .max, kept.zone) <= (rank[name] ?? .max, name) { continue }
             byRule[key] = entry
         }
-        return byRule.values.sorted { ($0.instant, $0.zone) < ($1.instant, $1.zone) }
+        // On one day, the change of the zone people know best is the one to name.
+        return byRule.values.sorted {
+            ($0.instant, rank[$0.zone] ?? .max, $0.zone) < ($1.instant, rank[$1.zone] ?? .max, $1.zone)
+        }
     }
 
     /// The pooled Poisson seasonal fit of `pooled` in `clock`'s local time, unweighted (an
