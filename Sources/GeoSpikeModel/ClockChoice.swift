@@ -11,7 +11,7 @@ public struct ClockChoice: Codable, Equatable, Sendable {
         public var instant: Int64
         /// Seconds the clock moved (−3600 when summer time ends).
         public var shift: Int
-        /// The rule that changes then, e.g. "Europe/Berlin rules".
+        /// The rule that changes then ("Europe/Berlin rules").
         public var rule: String
         /// Log-likelihood per bucket of the rule's best clock over the best fixed clock.
         public var gainPerBucket: Double
@@ -29,8 +29,10 @@ public struct ClockChoice: Codable, Equatable, Sendable {
     public var zone: String
     /// The clock as people read it: "America/New_York rules", "fixed UTC+09:00", "UTC".
     public var clock: String
-    /// Whether the training span showed the daylight-saving rule: the chosen clock changed
-    /// in it and the traffic moved with it. False for every fixed clock.
+    /// Whether the training span showed the daylight-saving rule.
+    ///
+    /// True when the chosen clock changed in the span and the traffic moved with it; false
+    /// for every fixed clock.
     public var ruleKnown: Bool
     /// Pooled log-likelihood per bucket of the chosen clock over UTC.
     public var gainOverUTCPerBucket: Double
@@ -60,7 +62,8 @@ public struct ClockChoice: Codable, Equatable, Sendable {
         // The best change in full; the others only counted (all are in the model file).
         if let best = changesTested.max(by: { $0.gainPerBucket < $1.gainPerBucket }) {
             let others = Set(changesTested.map(\.rule)).count - 1
-            line += "; changes tested: \(Self.day(best.instant)) \(best.rule) \(Self.hours(best.shift))"
+            line +=
+                "; changes tested: \(Self.day(best.instant)) \(best.rule) \(Self.hours(best.shift))"
                 + String(format: " %+.4f over fixed", best.gainPerBucket)
                 + (others > 0 ? " and \(others) other rule\(others == 1 ? "" : "s")" : "")
         } else {
@@ -69,7 +72,12 @@ public struct ClockChoice: Codable, Equatable, Sendable {
         line += String(format: "; dispersion %.2f", dispersion)
         if let centre = workingDayCentreUTC { line += String(format: "; working day centred %.1f h UTC", centre) }
         line += ")"
-        if !ruleKnown { line += "; daylight-saving rule unknown" }
+        if !ruleKnown {
+            line += "; daylight-saving rule unknown"
+            if let next = unknownChanges.first {
+                line += ": the scorer warns from \(Self.day(next.instant)) (\(next.zone) \(Self.hours(next.shift)))"
+            }
+        }
         return line
     }
 

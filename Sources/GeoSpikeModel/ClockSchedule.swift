@@ -33,7 +33,8 @@ struct ClockSchedule: Hashable, Sendable {
             let offset = zone.secondsFromGMT(for: next)
             if offset != previous {
                 changes.append(
-                    Change(instant: Int64(next.timeIntervalSince1970.rounded()), offset: offset, shift: offset - previous))
+                    Change(
+                        instant: Int64(next.timeIntervalSince1970.rounded()), offset: offset, shift: offset - previous))
             }
             previous = offset
             cursor = next
@@ -73,7 +74,8 @@ struct ClockCandidate: Sendable {
 
     /// How the clock is named to people: "America/New_York rules" or "fixed UTC+02:00".
     var name: String {
-        changes ? "\(zone) rules" : (schedule.startOffset == 0 ? "UTC" : "fixed \(Self.offsetText(schedule.startOffset))")
+        changes
+            ? "\(zone) rules" : (schedule.startOffset == 0 ? "UTC" : "fixed \(Self.offsetText(schedule.startOffset))")
     }
 
     static func offsetText(_ seconds: Int) -> String {
@@ -119,8 +121,9 @@ struct ClockCandidate: Sendable {
                 // follows later is unknown, and a fixed zone does not pretend to know.
                 let fixed = members.first { $0 == "UTC" || $0.hasPrefix("Etc/GMT") }
                 let neverChanges = named.filter { name in
-                    guard let next = TimeZone(identifier: name)?.nextDaylightSavingTimeTransition(
-                        after: Date(timeIntervalSince1970: TimeInterval(last)))
+                    guard
+                        let next = TimeZone(identifier: name)?.nextDaylightSavingTimeTransition(
+                            after: Date(timeIntervalSince1970: TimeInterval(last)))
                     else { return true }
                     return next.timeIntervalSince1970 > TimeInterval(last) + 2 * 366 * 86400
                 }

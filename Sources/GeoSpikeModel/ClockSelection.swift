@@ -22,11 +22,13 @@ struct ClockSelection {
     /// The latest days the choice looks at: a season's change, at a cost that does not
     /// grow with a year of history.
     static let windowDays: Int64 = 91
-    /// Dispersion-scaled log-likelihood gain of a rule over every fixed clock that counts
-    /// as evidence of its change. Clocks that differ only in their standard offset differ
-    /// by up to 15–20 on clean simulated offices (a seasonal shape that is not quite the
-    /// office's, cut at a different midnight), so the bar stands above that; a change seen
-    /// on two working days of a small office gains hundreds.
+    /// The dispersion-scaled log-likelihood gain of a rule over every fixed clock that
+    /// counts as evidence of its change.
+    ///
+    /// Clocks that differ only in their standard offset differ by up to 15–20 on clean
+    /// simulated offices (a seasonal shape that is not quite the office's, cut at a
+    /// different midnight), so the bar stands above that; a change seen on two working
+    /// days of a small office gains hundreds.
     static let decisive = 25.0
     /// Clocks of the winning kind this close to its best are contenders, and the working
     /// day decides among them: at least `contenderMargin`, and a quarter of the winning
@@ -106,8 +108,11 @@ struct ClockSelection {
             // Offsets a quarter of an hour nearer are within what the shape can tell (offices
             // differ by more): among those, whole hours, then the zones people name first.
             func key(_ e: Evidence) -> (Int, Int, Double) {
-                (e.candidate.schedule.offset(at: trainingEnd - 1) % 3600 == 0 ? 0 : 1, rank[e.candidate.zone] ?? .max,
-                 -e.logLikelihood)
+                (
+                    e.candidate.schedule.offset(at: trainingEnd - 1) % 3600 == 0 ? 0 : 1,
+                    rank[e.candidate.zone] ?? .max,
+                    -e.logLikelihood
+                )
             }
             chosen =
                 plausible.filter { shape.hoursOff(offset: $0.recentOffset) <= nearest + 0.25 }.min { key($0) < key($1) }
@@ -181,7 +186,9 @@ struct ClockSelection {
             shape: ShapePrior(mean: .init(repeating: 0, count: options.design.smoothColumnCount), precision: 1))
         let eta = SeasonalFitter.cellLinearPredictors(fit.coefficients, cells)
         var logLikelihood = 0.0
-        for c in 0..<cells.cellCount { logLikelihood += counts.weightedSums[c] * eta[c] - cells.weights[c] * exp(eta[c]) }
+        for c in 0..<cells.cellCount {
+            logLikelihood += counts.weightedSums[c] * eta[c] - cells.weights[c] * exp(eta[c])
+        }
         var pearson = 0.0
         for (i, y) in pooled.enumerated() {
             let mean = exp(eta[Int(cells.bucketCell[i])])

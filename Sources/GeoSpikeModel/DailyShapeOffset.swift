@@ -57,8 +57,8 @@ struct DailyShapeOffset: Sendable {
         utcCentre = hour < 0 ? hour + 24 : hour
     }
 
-    /// How far, in hours (0 ... 12), a clock at `offset` seconds east of UTC puts the
-    /// centre of the working day from 13:00 local.
+    /// The hours (0 to 12) between 13:00 local and the centre of the working day read on a
+    /// clock `offset` seconds east of UTC.
     func hoursOff(offset: Double) -> Double {
         let local = (utcCentre + offset / 3600).truncatingRemainder(dividingBy: 24)
         let distance = abs((local < 0 ? local + 24 : local) - Self.localCentre)

@@ -10,7 +10,8 @@ struct ClockCommandTests {
     }
 
     static func temporaryDirectory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("geospike-clock-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("geospike-clock-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -31,20 +32,24 @@ struct ClockCommandTests {
         #expect(inspect.stdout.contains("clock: fixed UTC+02:00"), "\(inspect.stdout)")
         #expect(inspect.stdout.contains("daylight-saving rule unknown"))
 
-        let before = try run("geospike-score", ["--model", model, "--input", Self.dataset("batch-attack-ecs.ndjson.gz")])
+        let before = try run(
+            "geospike-score", ["--model", model, "--input", Self.dataset("batch-attack-ecs.ndjson.gz")])
         #expect(before.exitCode == 0, "\(before.stderr)")
         #expect(!before.stderr.contains("warning"), "\(before.stderr)")
 
         let synth = try run(
             "geospike-eval",
-            ["synth", "--seed", "7", "--volume", "0.4", "--start", "2026-10-27", "--days", "1", "--attacks",
-             "--format", "counts", "--out", directory, "--file-name", "after.csv"])
+            [
+                "synth", "--seed", "7", "--volume", "0.4", "--start", "2026-10-27", "--days", "1", "--attacks",
+                "--format", "counts", "--out", directory, "--file-name", "after.csv",
+            ])
         #expect(synth.exitCode == 0, "\(synth.stderr)")
         let after = try run("geospike-score", ["--model", model, "--input", directory + "/after.csv"])
         #expect(after.exitCode == 0, "\(after.stderr)")
         #expect(
             after.stderr.contains(
-                "geospike-score: warning: the model's clock (fixed UTC+02:00) cannot know whether your traffic changed clocks on 2026-10-25 as Europe/Berlin did"),
+                "geospike-score: warning: the model's clock (fixed UTC+02:00) cannot know whether your traffic changed clocks on 2026-10-25 as Europe/Berlin did"
+            ),
             "\(after.stderr)")
         let records = after.stdout.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import GeoSpikeIngest
-@testable import GeoSpikeModel
 import GeoSpikeTestSupport
 import Testing
+
+@testable import GeoSpikeModel
 
 @Suite("Clock candidates and the clock choice")
 struct ClockChoiceUnitTests {
@@ -11,11 +12,13 @@ struct ClockChoiceUnitTests {
     static let november10: Int64 = 1_794_268_800  // 2026-11-10T00:00:00Z
 
     @Test func aZonesScheduleHoldsItsChangesInTheSpan() throws {
-        let berlin = ClockSchedule(zone: try #require(TimeZone(identifier: "Europe/Berlin")), first: Self.october, last: Self.november10)
+        let berlin = ClockSchedule(
+            zone: try #require(TimeZone(identifier: "Europe/Berlin")), first: Self.october, last: Self.november10)
         #expect(berlin.startOffset == 7200)
         #expect(berlin.changes == [.init(instant: 1_792_890_000, offset: 3600, shift: -3600)])  // 2026-10-25 01:00Z
         #expect(berlin.offset(at: 1_792_889_999) == 7200 && berlin.offset(at: 1_792_890_000) == 3600)
-        let tokyo = ClockSchedule(zone: try #require(TimeZone(identifier: "Asia/Tokyo")), first: Self.october, last: Self.november10)
+        let tokyo = ClockSchedule(
+            zone: try #require(TimeZone(identifier: "Asia/Tokyo")), first: Self.october, last: Self.november10)
         #expect(tokyo.startOffset == 32400 && tokyo.changes.isEmpty)
     }
 
@@ -55,7 +58,10 @@ struct ClockChoiceUnitTests {
         #expect(clock.clock == "Europe/Berlin rules", "\(clock.summary)")
         #expect(clock.ruleKnown && clock.unknownChanges.isEmpty)
         #expect(clock.gainOverUTCPerBucket > 0.05, "\(clock.summary)")
-        #expect(clock.changesTested.contains { $0.instant == 1_792_890_000 && $0.rule == "Europe/Berlin rules" && $0.shift == -3600 })
+        #expect(
+            clock.changesTested.contains {
+                $0.instant == 1_792_890_000 && $0.rule == "Europe/Berlin rules" && $0.shift == -3600
+            })
         #expect(model.metadata.timeZone == "Europe/Berlin" && model.metadata.options.timeZone == "auto")
         #expect(messages.first == clock.summary)
         #expect(clock.summary.hasPrefix("clock: Europe/Berlin rules, chosen over UTC by "))
@@ -67,8 +73,8 @@ struct ClockChoiceUnitTests {
     /// Traffic round the clock: nothing places the day, nothing moves; UTC is kept, with
     /// the rule unknown.
     @Test func flatTrafficKeepsUTC() throws {
-        let table = Simulated.table(
-            country: "SE", days: 14, start: 1_792_281_600, draw: { _, rng in rng.poisson(6) }, seed: 4)  // from 2026-10-18
+        let table = Simulated.table(  // from 2026-10-18, across Europe's change and North America's
+            country: "SE", days: 14, start: 1_792_281_600, draw: { _, rng in rng.poisson(6) }, seed: 4)
         var options = TrainingOptions()
         options.timeZone = "auto"
         let model = try Trainer(options: options).train(table)
