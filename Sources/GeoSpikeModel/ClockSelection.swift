@@ -106,11 +106,13 @@ struct ClockSelection {
         let rank = ClockCandidate.preferenceRank
         if let shape, shape.isClear, let nearest = plausible.map({ shape.hoursOff(offset: $0.recentOffset) }).min() {
             // Offsets a quarter of an hour nearer are within what the shape can tell (offices
-            // differ by more): among those, whole hours, then the zones people name first.
+            // differ by more): among those, the clock of a zone people name first (Tokyo's
+            // +09:00 over Eucla's +08:45, Kolkata's +05:30 over Karachi's +05:00), then whole
+            // hours.
             func key(_ e: Evidence) -> (Int, Int, Double) {
                 (
+                    e.candidate.members.compactMap { rank[$0] }.min() ?? .max,
                     e.candidate.schedule.offset(at: trainingEnd - 1) % 3600 == 0 ? 0 : 1,
-                    rank[e.candidate.zone] ?? .max,
                     -e.logLikelihood
                 )
             }

@@ -48,33 +48,56 @@ struct ClockChoiceTests {
         #expect(auto.model.metadata.timeZone == choice.zone)
     }
 
-    /// Training ends three days before New York's change: nothing in the data says whether
-    /// the organisation follows it, so the model keeps the clock it saw and warns once a
-    /// batch reaches the change, on stderr (the command) and in each alert's context.
-    @Test func aChangeOnlyInTheScoredWeekIsWarnedAbout() throws {
-        let change: Int64 = 1_793_512_800  // 2026-11-01 06:00 UTC
-        let study = ClockStudy(zone: "America/New_York", trainingEnd: 1_793_246_400)  // the end of Wednesday 2026-10-28
+    struct ScoredWeekChange: Sendable, CustomTestStringConvertible {
+        var zone: String
+        var trainingEnd: Int64
+        /// The first instant on the new offset, and the clock the model should keep.
+        var change: Int64
+        var shift: Int
+        var expectedClock: String
+        var testDescription: String { zone }
+    }
+
+    static let scoredWeekChanges = [
+        // Training ends with Wednesday 2026-10-28; New York falls back on Sunday 11-01.
+        ScoredWeekChange(
+            zone: "America/New_York", trainingEnd: 1_793_246_400, change: 1_793_512_800, shift: -3600,
+            expectedClock: "fixed UTC−04:00"),
+        // Training ends with Wednesday 2026-09-30; Sydney springs forward on Sunday 10-04.
+        ScoredWeekChange(
+            zone: "Australia/Sydney", trainingEnd: 1_790_776_800, change: 1_791_043_200, shift: 3600,
+            expectedClock: "fixed UTC+10:00"),
+    ]
+
+    /// Training ends a few days before the change: nothing in the data says whether the
+    /// organisation follows it, so the model keeps the clock it saw and warns once a batch
+    /// reaches the change, on stderr (the command) and in each alert's context.
+    @Test(arguments: scoredWeekChanges)
+    func aChangeOnlyInTheScoredWeekIsWarnedAbout(_ organisation: ScoredWeekChange) throws {
+        let change = organisation.change
+        let study = ClockStudy(zone: organisation.zone, trainingEnd: organisation.trainingEnd)
         var options = TrainingOptions()
         options.timeZone = TrainingOptions.automaticTimeZone
         let model = try Trainer(options: options).train(study.training)
         let choice = try #require(model.metadata.clock)
-        #expect(choice.clock == "fixed UTC−04:00", "\(choice.summary)")
+        #expect(choice.clock == organisation.expectedClock, "\(choice.summary)")
         #expect(!choice.ruleKnown)
         #expect(choice.summary.contains("daylight-saving rule unknown"))
-        let warned = choice.unknownChanges.first { $0.zone == "America/New_York" }
-        #expect(warned?.instant == change && warned?.shift == -3600, "\(choice.unknownChanges)")
+        let warned = choice.unknownChanges.first
+        #expect(warned?.zone == organisation.zone, "\(choice.unknownChanges)")
+        #expect(warned?.instant == change && warned?.shift == organisation.shift, "\(choice.unknownChanges)")
         #expect(choice.warning(at: change - 900) == nil)
         let warning = try #require(choice.warning(at: change))
-        #expect(warning.contains("2026-11-01") && warning.contains("America/New_York"), "\(warning)")
+        #expect(warning.contains(Timestamp.iso8601(change).prefix(10)) && warning.contains(organisation.zone), "\(warning)")
 
         let scorer = try Scorer(model: model, modelID: "clock-study")
         let records = scorer.records(try scorer.score(study.cleanWeek), table: study.cleanWeek, emit: .all)
         let clock = try LocalClock(identifier: model.metadata.timeZone)
-        let hours = WorkingHours.standard
         let before = try #require(records.first { $0.bucketStart < change })
         let after = try #require(records.first { $0.bucketStart >= change })
-        #expect(InvestigationContext(record: before, model: model, clock: clock, hours: hours).clockWarning == nil)
-        let context = InvestigationContext(record: after, model: model, clock: clock, hours: hours)
+        let quiet = InvestigationContext(record: before, model: model, clock: clock, hours: .standard)
+        #expect(quiet.clockWarning == nil && !quiet.json.contains("clock_warning"))
+        let context = InvestigationContext(record: after, model: model, clock: clock, hours: .standard)
         #expect(context.clockWarning == warning)
         #expect(context.json.contains("\"clock_warning\":"))
     }

@@ -23,12 +23,15 @@ struct ClockStudy: Sendable {
 
     /// Training ends at local midnight `trainingEnd` (a UTC midnight shifted by the zone's
     /// offset then is close enough: the edges are nights).
-    init(zone: String, trainingEnd: Int64, trainDays: Int = 28, countries: Int = 20, seed: UInt64 = 17) {
+    init(
+        zone: String, trainingEnd: Int64, trainDays: Int = 28, countries: Int = 20, volume: Double = 1, seed: UInt64 = 17
+    ) {
         self.zone = zone
         let start = trainingEnd - Int64(trainDays) * 86400
         var scenario = SyntheticScenario(days: trainDays + 7, seed: seed)
         scenario.start = start
         scenario.countries = countries
+        scenario.volume = volume
         scenario.timeZone = zone
         let clean = SyntheticTraffic(scenario).countTable()
         training = clean.window(start...(trainingEnd - 900))
