@@ -88,7 +88,8 @@ struct ClockChoiceTests {
         #expect(warned?.instant == change && warned?.shift == organisation.shift, "\(choice.unknownChanges)")
         #expect(choice.warning(at: change - 900) == nil)
         let warning = try #require(choice.warning(at: change))
-        #expect(warning.contains(Timestamp.iso8601(change).prefix(10)) && warning.contains(organisation.zone), "\(warning)")
+        #expect(
+            warning.contains(Timestamp.iso8601(change).prefix(10)) && warning.contains(organisation.zone), "\(warning)")
 
         let scorer = try Scorer(model: model, modelID: "clock-study")
         let records = scorer.records(try scorer.score(study.cleanWeek), table: study.cleanWeek, emit: .all)

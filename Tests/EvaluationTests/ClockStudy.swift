@@ -21,10 +21,11 @@ struct ClockStudy: Sendable {
         let recall: Double
     }
 
-    /// Training ends at local midnight `trainingEnd` (a UTC midnight shifted by the zone's
-    /// offset then is close enough: the edges are nights).
+    /// Training is the `trainDays` before `trainingEnd` (a local midnight, so that every
+    /// window starts and ends at night); `volume` scales the organisation's traffic.
     init(
-        zone: String, trainingEnd: Int64, trainDays: Int = 28, countries: Int = 20, volume: Double = 1, seed: UInt64 = 17
+        zone: String, trainingEnd: Int64, trainDays: Int = 28, countries: Int = 20, volume: Double = 1,
+        seed: UInt64 = 17
     ) {
         self.zone = zone
         let start = trainingEnd - Int64(trainDays) * 86400
