@@ -17,11 +17,13 @@ struct ClockChoiceTests {
         var trainingEnd: Int64
         /// The clock `auto` should name in `inspect`.
         var expectedClock: String
-        var testDescription: String { zone }
+        var testDescription: String { "\(zone), training to \(Timestamp.iso8601(trainingEnd))" }
     }
 
     static let organisations = [
-        // The change on Sunday 2026-11-01; training ends Tuesday 11-03.
+        // The change on Sunday 2026-11-01, the last day of training: one quiet day to see it.
+        Organisation(zone: "America/New_York", trainingEnd: 1_793_595_600, expectedClock: "America/New_York rules"),
+        // The same change; training ends Tuesday 11-03.
         Organisation(zone: "America/New_York", trainingEnd: 1_793_768_400, expectedClock: "America/New_York rules"),
         // The change on Sunday 2026-10-25, a week before training ends.
         Organisation(zone: "Europe/Berlin", trainingEnd: 1_793_574_000, expectedClock: "Europe/Berlin rules"),
