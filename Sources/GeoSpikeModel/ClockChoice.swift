@@ -53,7 +53,12 @@ public struct ClockChoice: Codable, Equatable, Sendable {
     public var summary: String {
         var line = "clock: \(clock)"
         if clock != "UTC" {
-            line += String(format: ", chosen over UTC by %.4f log-likelihood per bucket", gainOverUTCPerBucket)
+            line +=
+                gainOverUTCPerBucket > 0
+                ? String(format: ", chosen over UTC by %.4f log-likelihood per bucket", gainOverUTCPerBucket)
+                : String(
+                    format: ", placed by the working day (UTC fits no worse: %+.4f log-likelihood per bucket)",
+                    -gainOverUTCPerBucket)
         }
         if let runnerUp, let gain = gainOverRunnerUpPerBucket, runnerUp != clock, runnerUp != "UTC" || clock == "UTC" {
             line += String(format: ", over %@ by %.4f", runnerUp, gain)
@@ -74,8 +79,10 @@ public struct ClockChoice: Codable, Equatable, Sendable {
         line += ")"
         if !ruleKnown {
             line += "; daylight-saving rule unknown"
-            if let next = unknownChanges.first {
-                line += ": the scorer warns from \(Self.day(next.instant)) (\(next.zone) \(Self.hours(next.shift)))"
+            if let first = unknownChanges.first {
+                let zones = unknownChanges.sorted { Self.prominence($0) < Self.prominence($1) }.prefix(2)
+                    .map { "\($0.zone) \(Self.day($0.instant)) \(Self.hours($0.shift))" }
+                line += ": the scorer warns from \(Self.day(first.instant)) (\(zones.joined(separator: ", ")))"
             }
         }
         return line
@@ -84,10 +91,20 @@ public struct ClockChoice: Codable, Equatable, Sendable {
     /// What a record at `bucketStart` must warn about: the first change the model could
     /// not know about, once the bucket has reached it.
     public func warning(at bucketStart: Int64) -> String? {
-        guard let change = unknownChanges.first(where: { $0.instant <= bucketStart }) else { return nil }
+        // Of the changes passed, the one of the zone people know best.
+        guard
+            let change = unknownChanges.filter({ $0.instant <= bucketStart }).min(by: {
+                Self.prominence($0) < Self.prominence($1)
+            })
+        else { return nil }
         return "the model's clock (\(clock)) cannot know whether your traffic changed clocks on "
             + "\(Self.day(change.instant)) as \(change.zone) did (\(Self.hours(change.shift))): "
             + "local times may be an hour off; retrain after the change or give --timezone"
+    }
+
+    /// Well-known zones first, then earlier changes.
+    static func prominence(_ change: UnknownChange) -> (Int, Int64, String) {
+        (ClockCandidate.preferenceRank[change.zone] ?? .max, change.instant, change.zone)
     }
 
     static func day(_ instant: Int64) -> String {

@@ -15,12 +15,16 @@ struct ClockChoiceTests {
         /// Local midnight ending training, a few days after the zone's clock change
         /// (for a zone without one, after Europe's and North America's).
         var trainingEnd: Int64
+        var volume = 1.0
         /// The clock `auto` should name in `inspect`.
         var expectedClock: String
-        var testDescription: String { "\(zone), training to \(Timestamp.iso8601(trainingEnd))" }
+        var testDescription: String { "\(zone) x\(volume), training to \(Timestamp.iso8601(trainingEnd))" }
     }
 
     static let organisations = [
+        // A very small office (three events a bucket), the same change two days before the end.
+        Organisation(
+            zone: "America/New_York", trainingEnd: 1_793_768_400, volume: 0.1, expectedClock: "America/New_York rules"),
         // The change on Sunday 2026-11-01, the last day of training: one quiet day to see it.
         Organisation(zone: "America/New_York", trainingEnd: 1_793_595_600, expectedClock: "America/New_York rules"),
         // The same change; training ends Tuesday 11-03.
@@ -35,7 +39,8 @@ struct ClockChoiceTests {
 
     @Test(arguments: organisations)
     func defaultTrainingDoesAsWellAsTheRightZone(_ organisation: Organisation) throws {
-        let study = ClockStudy(zone: organisation.zone, trainingEnd: organisation.trainingEnd)
+        let study = ClockStudy(
+            zone: organisation.zone, trainingEnd: organisation.trainingEnd, volume: organisation.volume)
         let auto = try study.outcome(timeZone: TrainingOptions.automaticTimeZone)
         let right = try study.outcome(timeZone: organisation.zone)
         let choice = try #require(auto.model.metadata.clock)
@@ -50,56 +55,65 @@ struct ClockChoiceTests {
         #expect(auto.model.metadata.timeZone == choice.zone)
     }
 
-    struct ScoredWeekChange: Sendable, CustomTestStringConvertible {
+    struct UnseenChange: Sendable, CustomTestStringConvertible {
         var zone: String
         var trainingEnd: Int64
+        var volume = 1.0
         /// The first instant on the new offset, and the clock the model should keep.
         var change: Int64
         var shift: Int
         var expectedClock: String
-        var testDescription: String { zone }
+        var testDescription: String { "\(zone), training to \(Timestamp.iso8601(trainingEnd))" }
     }
 
-    static let scoredWeekChanges = [
+    static let unseenChanges = [
         // Training ends with Wednesday 2026-10-28; New York falls back on Sunday 11-01.
-        ScoredWeekChange(
+        UnseenChange(
             zone: "America/New_York", trainingEnd: 1_793_246_400, change: 1_793_512_800, shift: -3600,
             expectedClock: "fixed UTC−04:00"),
         // Training ends with Wednesday 2026-09-30; Sydney springs forward on Sunday 10-04.
-        ScoredWeekChange(
+        UnseenChange(
             zone: "Australia/Sydney", trainingEnd: 1_790_776_800, change: 1_791_043_200, shift: 3600,
             expectedClock: "fixed UTC+10:00"),
+        // A small Berlin office whose clock fell back on the last day of training, a quiet
+        // Sunday: the data cannot show the change, so the model warns about it from the start.
+        UnseenChange(
+            zone: "Europe/Berlin", trainingEnd: 1_792_969_200, volume: 0.2, change: 1_792_890_000, shift: -3600,
+            expectedClock: "fixed UTC+02:00"),
     ]
 
-    /// Training ends a few days before the change: nothing in the data says whether the
-    /// organisation follows it, so the model keeps the clock it saw and warns once a batch
-    /// reaches the change, on stderr (the command) and in each alert's context.
-    @Test(arguments: scoredWeekChanges)
-    func aChangeOnlyInTheScoredWeekIsWarnedAbout(_ organisation: ScoredWeekChange) throws {
+    /// When the data cannot show the change (training ends before it, or it falls on the
+    /// last quiet day), the model keeps the clock it saw, says the rule is unknown, and
+    /// warns once a batch reaches the change, on stderr (the command) and in each alert's
+    /// context.
+    @Test(arguments: unseenChanges)
+    func aChangeTheDataCannotShowIsWarnedAbout(_ organisation: UnseenChange) throws {
         let change = organisation.change
-        let study = ClockStudy(zone: organisation.zone, trainingEnd: organisation.trainingEnd)
+        let study = ClockStudy(
+            zone: organisation.zone, trainingEnd: organisation.trainingEnd, volume: organisation.volume)
         var options = TrainingOptions()
         options.timeZone = TrainingOptions.automaticTimeZone
         let model = try Trainer(options: options).train(study.training)
         let choice = try #require(model.metadata.clock)
         #expect(choice.clock == organisation.expectedClock, "\(choice.summary)")
         #expect(!choice.ruleKnown)
-        #expect(choice.summary.contains("daylight-saving rule unknown"))
-        let warned = choice.unknownChanges.first
-        #expect(warned?.zone == organisation.zone, "\(choice.unknownChanges)")
+        #expect(choice.summary.contains("daylight-saving rule unknown: the scorer warns from "), "\(choice.summary)")
+        let warned = choice.unknownChanges.first { $0.zone == organisation.zone }
         #expect(warned?.instant == change && warned?.shift == organisation.shift, "\(choice.unknownChanges)")
-        #expect(choice.warning(at: change - 900) == nil)
         let warning = try #require(choice.warning(at: change))
-        #expect(
-            warning.contains(Timestamp.iso8601(change).prefix(10)) && warning.contains(organisation.zone), "\(warning)")
+        let day = Timestamp.iso8601(change).prefix(10)
+        #expect(warning.contains(day) && warning.contains(organisation.zone), "\(warning)")
 
         let scorer = try Scorer(model: model, modelID: "clock-study")
         let records = scorer.records(try scorer.score(study.cleanWeek), table: study.cleanWeek, emit: .all)
         let clock = try LocalClock(identifier: model.metadata.timeZone)
-        let before = try #require(records.first { $0.bucketStart < change })
-        let after = try #require(records.first { $0.bucketStart >= change })
-        let quiet = InvestigationContext(record: before, model: model, clock: clock, hours: .standard)
-        #expect(quiet.clockWarning == nil && !quiet.json.contains("clock_warning"))
+        if change >= organisation.trainingEnd {
+            #expect(choice.warning(at: change - 900) == nil)
+            let before = try #require(records.first { $0.bucketStart < change })
+            let quiet = InvestigationContext(record: before, model: model, clock: clock, hours: .standard)
+            #expect(quiet.clockWarning == nil && !quiet.json.contains("clock_warning"))
+        }
+        let after = try #require(records.last { $0.bucketStart >= change })
         let context = InvestigationContext(record: after, model: model, clock: clock, hours: .standard)
         #expect(context.clockWarning == warning)
         #expect(context.json.contains("\"clock_warning\":"))
