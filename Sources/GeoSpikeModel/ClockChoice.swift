@@ -79,10 +79,12 @@ public struct ClockChoice: Codable, Equatable, Sendable {
         line += ")"
         if !ruleKnown {
             line += "; daylight-saving rule unknown"
-            if let first = unknownChanges.first {
-                let zones = unknownChanges.sorted { Self.prominence($0) < Self.prominence($1) }.prefix(2)
-                    .map { "\($0.zone) \(Self.day($0.instant)) \(Self.hours($0.shift))" }
-                line += ": the scorer warns from \(Self.day(first.instant)) (\(zones.joined(separator: ", ")))"
+            if let first = unknownChanges.first,
+                let known = unknownChanges.min(by: { Self.prominence($0) < Self.prominence($1) })
+            {
+                line +=
+                    ": the scorer warns from \(Self.day(first.instant)) (\(known.zone) changes on "
+                    + "\(Self.day(known.instant)), \(Self.hours(known.shift)))"
             }
         }
         return line
