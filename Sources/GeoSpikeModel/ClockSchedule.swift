@@ -95,14 +95,27 @@ struct ClockCandidate: Sendable {
         "Australia/Adelaide", "Australia/Sydney", "Pacific/Auckland",
     ]
 
+    /// Zones the IANA database has renamed, old name to current.
+    static let renamed = [
+        "America/Godthab": "America/Nuuk", "Asia/Calcutta": "Asia/Kolkata", "Asia/Saigon": "Asia/Ho_Chi_Minh",
+        "Asia/Katmandu": "Asia/Kathmandu", "Asia/Rangoon": "Asia/Yangon", "Europe/Kiev": "Europe/Kyiv",
+        "Atlantic/Faeroe": "Atlantic/Faroe", "Pacific/Truk": "Pacific/Chuuk", "Pacific/Ponape": "Pacific/Pohnpei",
+        "Pacific/Enderbury": "Pacific/Kanton", "Europe/Uzhgorod": "Europe/Kyiv", "Europe/Zaporozhye": "Europe/Kyiv",
+    ]
+
     /// Position of each preferred zone in `preferred`.
     static let preferenceRank = Dictionary(uniqueKeysWithValues: preferred.enumerated().map { ($1, $0) })
 
     /// Every distinct clock of the IANA zones (and the fixed whole-hour offsets) over `first...last`.
     static func all(first: Int64, last: Int64) -> [ClockCandidate] {
         let fixed = (-12...14).map { $0 == 0 ? "UTC" : "Etc/GMT\($0 > 0 ? "-" : "+")\(abs($0))" }
-        var names = Set(TimeZone.knownTimeZoneIdentifiers)
-        // Foundation's list has some zones only under older names (Asia/Calcutta).
+        // Foundation's list has some zones only under their old names (Asia/Calcutta): the
+        // current name is what a person would give, and the model records it.
+        // (An older tzdata may lack the current name: then the old one stays.)
+        var names = Set(
+            TimeZone.knownTimeZoneIdentifiers.map { name in
+                renamed[name].flatMap { TimeZone(identifier: $0) == nil ? nil : $0 } ?? name
+            })
         names.formUnion(fixed + preferred)
         var groups: [ClockSchedule: [String]] = [:]
         for name in names.sorted() {

@@ -71,8 +71,11 @@ struct ClockSelection {
         let candidates = ClockCandidate.all(first: first, last: range.upperBound + span.seconds - 1)
         var scored: [Evidence] = []
         for candidate in candidates {
-            let clock = try LocalClock(identifier: candidate.zone)
-            let fit = try quickFit(pooled: pooled, first: first, span: span, clock: clock)
+            // A clock whose fit fails (a design the data cannot support in that clock) is
+            // not a contender; UTC's failing would fail the model's own fit as well.
+            guard let clock = try? LocalClock(identifier: candidate.zone),
+                let fit = try? quickFit(pooled: pooled, first: first, span: span, clock: clock)
+            else { continue }
             let offsets = (0..<shapeBuckets).map {
                 Double(candidate.schedule.offset(at: shapeFirst + Int64($0) * span.seconds + span.seconds / 2))
             }
