@@ -40,8 +40,9 @@ public struct ClockChoice: Codable, Equatable, Sendable {
     /// changing one otherwise), and how far the chosen clock is above it per bucket.
     public var runnerUp: String?
     public var gainOverRunnerUpPerBucket: Double?
-    /// Buckets the choice was made on, and the pooled fit's dispersion that gains were
-    /// divided by before being judged.
+    /// Buckets the choice was made on, and what gains were divided by before being judged:
+    /// the pooled fit's dispersion times the inflation that its residuals' autocorrelation
+    /// gives a sum of neighbouring buckets.
     public var buckets: Int
     public var dispersion: Double
     public var changesTested: [ChangeTested]
@@ -61,7 +62,10 @@ public struct ClockChoice: Codable, Equatable, Sendable {
                     -gainOverUTCPerBucket)
         }
         if let runnerUp, let gain = gainOverRunnerUpPerBucket, runnerUp != clock, runnerUp != "UTC" || clock == "UTC" {
-            line += String(format: ", over %@ by %.4f", runnerUp, gain)
+            line +=
+                gain >= 0
+                ? String(format: ", over %@ by %.4f", runnerUp, gain)
+                : String(format: "; %@ fits %.4f per bucket better, not decisively", runnerUp, -gain)
         }
         line += " (\(buckets) buckets"
         // The best change in full; the others only counted (all are in the model file).
@@ -74,7 +78,7 @@ public struct ClockChoice: Codable, Equatable, Sendable {
         } else {
             line += "; no clock change in the span"
         }
-        line += String(format: "; dispersion %.2f", dispersion)
+        line += String(format: "; evidence divided by %.2f for dispersion and autocorrelation", dispersion)
         if let centre = workingDayCentreUTC { line += String(format: "; working day centred %.1f h UTC", centre) }
         line += ")"
         if !ruleKnown {

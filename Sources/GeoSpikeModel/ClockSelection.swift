@@ -43,6 +43,7 @@ struct ClockSelection {
         var candidate: ClockCandidate
         var logLikelihood: Double
         var pearsonDispersion: Double
+        var autocorrelation: Double
         /// Mean UTC offset (seconds) over the buckets the daily shape was measured on.
         var recentOffset: Double
     }
@@ -82,6 +83,7 @@ struct ClockSelection {
             scored.append(
                 Evidence(
                     candidate: candidate, logLikelihood: fit.logLikelihood, pearsonDispersion: fit.dispersion,
+                    autocorrelation: fit.autocorrelation,
                     recentOffset: offsets.reduce(0, +) / Double(max(1, offsets.count))))
         }
         return decide(scored, shape: shape, buckets: buckets, trainingEnd: range.upperBound + span.seconds)
@@ -92,7 +94,11 @@ struct ClockSelection {
         guard let best = scored.max(by: { $0.logLikelihood < $1.logLikelihood }),
             let utc = scored.first(where: { !$0.candidate.changes && $0.candidate.schedule.startOffset == 0 })
         else { return nil }
-        let dispersion = max(1, best.pearsonDispersion)
+        // Evidence is counted in independent Poisson buckets: divided by the overdispersion,
+        // and by how much neighbouring buckets' residuals move together (an AR(1) sum's
+        // variance inflation), which is what real telemetry has and synthetic traffic not.
+        let rho = min(max(best.autocorrelation, 0), 0.95)
+        let dispersion = max(1, best.pearsonDispersion) * (1 + rho) / (1 - rho)
         func gain(_ a: Evidence, over b: Evidence) -> Double { (a.logLikelihood - b.logLikelihood) / dispersion }
         let fixed = scored.filter { !$0.candidate.changes }
         let shifting = scored.filter { $0.candidate.changes }
@@ -199,9 +205,10 @@ struct ClockSelection {
 
     /// The pooled Poisson seasonal fit of `pooled` in `clock`'s local time, unweighted (an
     /// old change is as much evidence as a recent one): its log-likelihood up to the
-    /// constant −Σ log y! that every clock shares, and its Pearson dispersion.
+    /// constant −Σ log y! that every clock shares, its Pearson dispersion, and the lag-one
+    /// autocorrelation of its Pearson residuals.
     func quickFit(pooled: [Int], first: Int64, span: BucketSpan, clock: LocalClock) throws
-        -> (logLikelihood: Double, dispersion: Double)
+        -> (logLikelihood: Double, dispersion: Double, autocorrelation: Double)
     {
         let cells = SeasonalCells(
             first: first, last: first + Int64(pooled.count - 1) * span.seconds, span: span, clock: clock,
@@ -217,11 +224,16 @@ struct ClockSelection {
             logLikelihood += counts.weightedSums[c] * eta[c] - cells.weights[c] * exp(eta[c])
         }
         var pearson = 0.0
+        var lagged = 0.0
+        var previous = 0.0
         for (i, y) in pooled.enumerated() {
             let mean = exp(eta[Int(cells.bucketCell[i])])
-            pearson += (Double(y) - mean) * (Double(y) - mean) / max(mean, 1e-9)
+            let residual = (Double(y) - mean) / max(mean, 1e-9).squareRoot()
+            pearson += residual * residual
+            if i > 0 { lagged += residual * previous }
+            previous = residual
         }
         let freedom = max(1, pooled.count - options.design.columnCount)
-        return (logLikelihood, pearson / Double(freedom))
+        return (logLikelihood, pearson / Double(freedom), pearson > 0 ? lagged / pearson : 0)
     }
 }
