@@ -43,7 +43,7 @@ struct ClockChoiceUnitTests {
         #expect(try candidate(of: "UTC").name == "UTC")
     }
 
-    /// Three weeks of a Berlin office across the end of summer time: the rule is learnt.
+    /// Four weeks of a Berlin office across the end of summer time: the rule is learnt.
     @Test func anOfficeAcrossItsChangeGetsItsZonesRule() throws {
         let start: Int64 = 1_791_072_000  // 2026-10-04T00:00:00Z, a Sunday
         let table = Simulated.table(
