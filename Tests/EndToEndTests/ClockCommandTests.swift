@@ -26,6 +26,12 @@ struct ClockCommandTests {
         let train = try run("geospike-train", ["--input", Self.dataset("train-counts.csv"), "--out", model])
         #expect(train.exitCode == 0, "\(train.stderr)")
         #expect(train.stderr.contains("geospike-train: clock: fixed UTC+02:00, chosen over UTC by "), "\(train.stderr)")
+        // The choice is part of the model, and as deterministic as the rest of it.
+        let again = directory + "/again.gsm"
+        #expect(
+            try run("geospike-train", ["--input", Self.dataset("train-counts.csv"), "--out", again, "--quiet"]).exitCode
+                == 0)
+        #expect(FileManager.default.contents(atPath: again) == FileManager.default.contents(atPath: model))
         let inspect = try run("geospike-train", ["inspect", model])
         #expect(inspect.exitCode == 0)
         #expect(inspect.stdout.contains("time zone Etc/GMT-2;"), "\(inspect.stdout)")
