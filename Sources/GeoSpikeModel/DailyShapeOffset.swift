@@ -37,10 +37,16 @@ struct DailyShapeOffset: Sendable {
             days[slot] += 1
         }
         for s in profile.indices { profile[s] /= max(1, days[s]) }
-        // Hourly means, so that one slot's nightly job is neither the floor nor the peak.
+        // Hourly means centred on each slot (half weight at both ends when an hour holds an
+        // even number of slots), so that one slot's nightly job is neither the floor nor the
+        // peak, and the centre does not move.
         let perHour = perDay / 24
+        let reach = perHour / 2
         let hourly = (0..<perDay).map { s in
-            (0..<perHour).map { profile[(s - perHour / 2 + $0 + perDay) % perDay] }.reduce(0, +) / Double(perHour)
+            (-reach...reach).reduce(0.0) { sum, k in
+                let weight = perHour % 2 == 0 && abs(k) == reach ? 0.5 : 1
+                return sum + weight * profile[(s + k + perDay) % perDay]
+            } / Double(perHour)
         }
         guard let floor = hourly.min(), let peak = hourly.max(), peak > 0 else { return nil }
         contrast = floor > 0 ? peak / floor : .infinity

@@ -89,6 +89,46 @@ struct ClockChoiceUnitTests {
         #expect(!String(decoding: try ModelFile.encode(fixed), as: UTF8.self).contains("\"clock\""))
     }
 
+    /// A nine-to-five office three hours east of UTC, a week of 15-minute buckets: its day
+    /// centres at 10:00 UTC, so a clock at +03:00 puts it at 13:00 local.
+    @Test func theWorkingDayPlacesTheOffset() throws {
+        let counts = (0..<(7 * 96)).map { i -> Double in
+            let localHour = Double((i % 96) * 15 + 7) / 60 + 3
+            return localHour >= 9 && localHour < 17 ? 20 : 2
+        }
+        let shape = try #require(DailyShapeOffset(counts: counts, first: Self.october, span: 900))
+        #expect(shape.isClear)
+        #expect(abs(shape.utcCentre - 10) < 0.1, "\(shape.utcCentre)")
+        #expect(shape.hoursOff(offset: 3 * 3600) < 0.1)
+        #expect(abs(shape.hoursOff(offset: 0) - 3) < 0.1)
+        #expect(abs(shape.hoursOff(offset: -9 * 3600) - 12) < 0.1)
+        // Round the clock: nothing to place.
+        let flat = try #require(DailyShapeOffset(counts: [Double](repeating: 5, count: 96 * 7), first: 0, span: 900))
+        #expect(!flat.isClear)
+        #expect(DailyShapeOffset(counts: [1, 2, 3], first: 0, span: 900) == nil)
+    }
+
+    @Test func aChoiceWithoutARuleWarnsOnceABucketReachesTheChange() {
+        let change: Int64 = 1_792_890_000  // 2026-10-25 01:00Z
+        let choice = ClockChoice(
+            zone: "Etc/GMT-2", clock: "fixed UTC+02:00", ruleKnown: false, gainOverUTCPerBucket: 0.01,
+            runnerUp: "Europe/Berlin rules", gainOverRunnerUpPerBucket: -0.002, buckets: 2688, dispersion: 1.2,
+            changesTested: [.init(instant: change, shift: -3600, rule: "Europe/Berlin rules", gainPerBucket: 0.002)],
+            workingDayCentreUTC: 11,
+            unknownChanges: [
+                .init(instant: change, shift: -7200, zone: "Antarctica/Troll"),
+                .init(instant: change, shift: -3600, zone: "Europe/Berlin"),
+            ])
+        #expect(choice.warning(at: change - 1) == nil)
+        let warning = choice.warning(at: change)
+        // The zone people know is named, not the first in the list.
+        #expect(warning?.contains("2026-10-25 as Europe/Berlin did (-1 h)") == true, "\(warning ?? "")")
+        #expect(choice.summary.hasPrefix("clock: fixed UTC+02:00, chosen over UTC by 0.0100 log-likelihood per bucket"))
+        #expect(choice.summary.contains("Europe/Berlin rules fits 0.0020 per bucket better, not decisively"))
+        #expect(
+            choice.summary.hasSuffix("the scorer warns from 2026-10-25 (Europe/Berlin changes on 2026-10-25, -1 h)"))
+    }
+
     @Test func theCommandLineDefaultsToAutoAndNamesOverrideIt() throws {
         #expect(try TrainingArguments.parse([]).trainingOptions().timeZone == "auto")
         #expect(try TrainingArguments.parse(["--timezone", "AUTO"]).trainingOptions().timeZone == "auto")
