@@ -67,7 +67,8 @@ struct ClockSelection {
         let shapeBuckets = min(buckets, 14 * span.bucketsPerDay)
         let shapeFirst = first + Int64(buckets - shapeBuckets) * span.seconds
         let shape = DailyShapeOffset(
-            counts: pooled.suffix(shapeBuckets).map(Double.init), first: shapeFirst, span: span.seconds)
+            counts: Self.countryWeighted(series, buckets: (series.bucketCount - shapeBuckets)..<series.bucketCount),
+            first: shapeFirst, span: span.seconds)
 
         let candidates = ClockCandidate.all(first: first, last: range.upperBound + span.seconds - 1)
         var scored: [Evidence] = []
@@ -87,6 +88,27 @@ struct ClockSelection {
                     recentOffset: offsets.reduce(0, +) / Double(max(1, offsets.count))))
         }
         return decide(scored, shape: shape, buckets: buckets, trainingEnd: range.upperBound + span.seconds)
+    }
+
+    /// Every data-rich country's counts over `range` divided by its mean, summed per bucket.
+    ///
+    /// Each country gets one vote on where the working day falls, so that the busiest
+    /// country (a cloud region, a partner abroad on its own clock) does not place the
+    /// organisation's day. All countries' counts as they are when none is data-rich.
+    static func countryWeighted(_ series: CountrySeries, buckets range: Range<Int>) -> [Double] {
+        var weighted = [Double](repeating: 0, count: range.count)
+        var pooled = [Double](repeating: 0, count: range.count)
+        var voters = 0
+        for c in series.countries.indices {
+            let cells = series.cells(of: c, in: range)
+            let events = cells.counts.reduce(0, +)
+            for (i, y) in zip(cells.buckets, cells.counts) { pooled[i - range.lowerBound] += Double(y) }
+            guard events >= Trainer.dataRichEvents else { continue }
+            voters += 1
+            let mean = Double(events) / Double(range.count)
+            for (i, y) in zip(cells.buckets, cells.counts) { weighted[i - range.lowerBound] += Double(y) / mean }
+        }
+        return voters > 0 ? weighted : pooled
     }
 
     /// The decision on scored candidates (see the type's comment).

@@ -55,6 +55,19 @@ struct ClockChoiceTests {
         #expect(auto.model.metadata.timeZone == choice.zone)
     }
 
+    /// The busiest destination (the United States) follows a partner's day in New York:
+    /// it must not place the Berlin organisation's working day (on all traffic pooled, it
+    /// put it three hours west, at Atlantic/Azores, the same rule at another offset).
+    @Test func aBusyPartnerAbroadDoesNotMoveTheOrganisationsClock() throws {
+        let study = ClockStudy(
+            zone: "Europe/Berlin", trainingEnd: 1_793_919_600,  // the end of Thursday 2026-11-05
+            partnerClocks: ["US": "America/New_York"])
+        var options = TrainingOptions()
+        options.timeZone = TrainingOptions.automaticTimeZone
+        let choice = try #require(try Trainer(options: options).train(study.training).metadata.clock)
+        #expect(choice.clock == "Europe/Berlin rules", "\(choice.summary)")
+    }
+
     struct UnseenChange: Sendable, CustomTestStringConvertible {
         var zone: String
         var trainingEnd: Int64

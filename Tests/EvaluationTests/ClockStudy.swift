@@ -22,10 +22,11 @@ struct ClockStudy: Sendable {
     }
 
     /// Training is the `trainDays` before `trainingEnd` (a local midnight, so that every
-    /// window starts and ends at night); `volume` scales the organisation's traffic.
+    /// window starts and ends at night); `volume` scales the organisation's traffic, and
+    /// `partnerClocks` puts some countries' traffic on other clocks.
     init(
         zone: String, trainingEnd: Int64, trainDays: Int = 28, countries: Int = 20, volume: Double = 1,
-        seed: UInt64 = 17
+        seed: UInt64 = 17, partnerClocks: [String: String]? = nil
     ) {
         self.zone = zone
         let start = trainingEnd - Int64(trainDays) * 86400
@@ -33,6 +34,7 @@ struct ClockStudy: Sendable {
         scenario.start = start
         scenario.countries = countries
         scenario.volume = volume
+        scenario.partnerClocks = partnerClocks
         scenario.timeZone = zone
         let clean = SyntheticTraffic(scenario).countTable()
         training = clean.window(start...(trainingEnd - 900))
