@@ -67,6 +67,36 @@ struct ClockCommandTests {
         }
     }
 
+    /// `geospike-eval synth --partner-clock US=America/New_York` puts that country's office
+    /// hours on New York's clock: its busiest hour moves from Berlin's morning to New York's.
+    @Test func synthPutsAPartnerCountryOnItsOwnClock() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func busiestUTCHourOfUS(_ extra: [String]) throws -> Int {
+            let synth = try run(
+                "geospike-eval",
+                [
+                    "synth", "--days", "5", "--seed", "2", "--countries", "3", "--volume", "4", "--format", "counts",
+                    "--out", directory, "--file-name", "us.csv",
+                ] + extra)
+            #expect(synth.exitCode == 0, "\(synth.stderr)")
+            var byHour = [Int](repeating: 0, count: 24)
+            let csv = try String(contentsOfFile: directory + "/us.csv", encoding: .utf8)
+            for line in csv.split(separator: "\n").dropFirst() where line.contains(",US,") {
+                let fields = line.split(separator: ",")
+                byHour[Int(fields[0].dropFirst(11).prefix(2)) ?? 0] += Int(fields[2]) ?? 0
+            }
+            return byHour.indices.max { byHour[$0] < byHour[$1] } ?? -1
+        }
+        let berlin = try busiestUTCHourOfUS([])
+        let newYork = try busiestUTCHourOfUS(["--partner-clock", "US=America/New_York"])
+        #expect((7...13).contains(berlin), "\(berlin)")
+        #expect((13...20).contains(newYork) && newYork - berlin >= 4, "\(berlin) → \(newYork)")
+        let bad = try run(
+            "geospike-eval", ["synth", "--days", "1", "--out", directory, "--partner-clock", "US=Mars/Base"])
+        #expect(bad.exitCode == 64 && bad.stderr.contains("US=Mars/Base"), "\(bad.stderr)")
+    }
+
     /// `--timezone utc` fixes UTC (any case), and a named zone is used as given: neither
     /// records a choice.
     @Test func namedZonesOverrideTheChoice() throws {
