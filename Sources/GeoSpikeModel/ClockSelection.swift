@@ -71,12 +71,23 @@ struct ClockSelection {
             first: shapeFirst, span: span.seconds)
 
         let candidates = ClockCandidate.all(first: first, last: range.upperBound + span.seconds - 1)
+        // The skipped or repeated hour of every change is left out of every clock's
+        // likelihood: a job set for 02:30 runs at 03:00 on the night that skips 02:00–03:00,
+        // and once on the night that has 01:00–02:00 twice (as cron does), bursts and gaps
+        // that a wrong clock can fit better. Every other hour after a change is evidence.
+        var counted = [Bool](repeating: true, count: buckets)
+        for change in Set(candidates.flatMap(\.schedule.changes)) {
+            let reach = Int64(max(abs(change.shift), 3600))
+            let from = max(0, Int(ClockSchedule.floorDiv(change.instant - reach - first, span.seconds)))
+            let to = min(buckets, Int(ClockSchedule.floorDiv(change.instant + reach - first, span.seconds)))
+            if from < to { for i in from..<to { counted[i] = false } }
+        }
         var scored: [Evidence] = []
         for candidate in candidates {
             // A clock whose fit fails (a design the data cannot support in that clock) is
             // not a contender; UTC's failing would fail the model's own fit as well.
             guard let clock = try? LocalClock(identifier: candidate.zone),
-                let fit = try? quickFit(pooled: pooled, first: first, span: span, clock: clock)
+                let fit = try? quickFit(pooled: pooled, counted: counted, first: first, span: span, clock: clock)
             else { continue }
             let offsets = (0..<shapeBuckets).map {
                 Double(candidate.schedule.offset(at: shapeFirst + Int64($0) * span.seconds + span.seconds / 2))
@@ -226,10 +237,10 @@ struct ClockSelection {
     }
 
     /// The pooled Poisson seasonal fit of `pooled` in `clock`'s local time, unweighted (an
-    /// old change is as much evidence as a recent one): its log-likelihood up to the
-    /// constant −Σ log y! that every clock shares, its Pearson dispersion, and the lag-one
-    /// autocorrelation of its Pearson residuals.
-    func quickFit(pooled: [Int], first: Int64, span: BucketSpan, clock: LocalClock) throws
+    /// old change is as much evidence as a recent one): its log-likelihood over the
+    /// `counted` buckets, up to the constant −Σ log y! that every clock shares, its Pearson
+    /// dispersion, and the lag-one autocorrelation of its Pearson residuals.
+    func quickFit(pooled: [Int], counted: [Bool], first: Int64, span: BucketSpan, clock: LocalClock) throws
         -> (logLikelihood: Double, dispersion: Double, autocorrelation: Double)
     {
         let cells = SeasonalCells(
@@ -242,14 +253,13 @@ struct ClockSelection {
             shape: ShapePrior(mean: .init(repeating: 0, count: options.design.smoothColumnCount), precision: 1))
         let eta = SeasonalFitter.cellLinearPredictors(fit.coefficients, cells)
         var logLikelihood = 0.0
-        for c in 0..<cells.cellCount {
-            logLikelihood += counts.weightedSums[c] * eta[c] - cells.weights[c] * exp(eta[c])
-        }
         var pearson = 0.0
         var lagged = 0.0
         var previous = 0.0
         for (i, y) in pooled.enumerated() {
-            let mean = exp(eta[Int(cells.bucketCell[i])])
+            let cellEta = eta[Int(cells.bucketCell[i])]
+            let mean = exp(cellEta)
+            if counted[i] { logLikelihood += Double(y) * cellEta - mean }
             let residual = (Double(y) - mean) / max(mean, 1e-9).squareRoot()
             pearson += residual * residual
             if i > 0 { lagged += residual * previous }

@@ -25,8 +25,8 @@ struct ClockChoiceTests {
         // A very small office (three events a bucket), the same change two days before the end.
         Organisation(
             zone: "America/New_York", trainingEnd: 1_793_768_400, volume: 0.1, expectedClock: "America/New_York rules"),
-        // The change on Sunday 2026-11-01, the last day of training: one quiet day to see it.
-        Organisation(zone: "America/New_York", trainingEnd: 1_793_595_600, expectedClock: "America/New_York rules"),
+        // The change on Sunday 2026-11-01, one day before the end of training (Monday).
+        Organisation(zone: "America/New_York", trainingEnd: 1_793_682_000, expectedClock: "America/New_York rules"),
         // The same change; training ends Tuesday 11-03.
         Organisation(zone: "America/New_York", trainingEnd: 1_793_768_400, expectedClock: "America/New_York rules"),
         // The change on Sunday 2026-10-25, a week before training ends.
@@ -88,8 +88,13 @@ struct ClockChoiceTests {
         UnseenChange(
             zone: "Australia/Sydney", trainingEnd: 1_790_776_800, change: 1_791_043_200, shift: 3600,
             expectedClock: "fixed UTC+10:00"),
-        // A small Berlin office whose clock fell back on the last day of training, a quiet
-        // Sunday: the data cannot show the change, so the model warns about it from the start.
+        // The change on the last day of training, a quiet Sunday: the data cannot show it
+        // (its hour of skipped or repeated jobs does not count), so the model warns about it
+        // from the start.
+        UnseenChange(
+            zone: "America/New_York", trainingEnd: 1_793_595_600, change: 1_793_512_800, shift: -3600,
+            expectedClock: "fixed UTC−04:00"),
+        // The same for a small Berlin office.
         UnseenChange(
             zone: "Europe/Berlin", trainingEnd: 1_792_969_200, volume: 0.2, change: 1_792_890_000, shift: -3600,
             expectedClock: "fixed UTC+02:00"),
