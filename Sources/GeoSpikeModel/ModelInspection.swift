@@ -115,7 +115,10 @@ public struct ModelInspection: Codable, Sendable {
                     "new-country prior: P(any traffic in a bucket) %.2g, excess size mean %.2f, dispersion %.2f (from %d sparse countries)",
                 newCountryPrior.nonZeroProbability, newCountryPrior.sizeMean, newCountryPrior.sizeDispersion,
                 newCountryPrior.sourceCountries),
-        ] + calibrationSummary + [
+        ] + calibrationSummary
+        // Only for a clock chosen from the data: a named zone says all in the line above.
+        if let clock = metadata.clock { lines.append(clock.summary) }
+        lines += [
             "",
             "country  name                        family     mean/bucket  peak/bucket  peak local  dispersion  sigma  window×   events",
         ]

@@ -19,6 +19,9 @@ public struct ModelMetadata: Codable, Equatable, Sendable {
     /// scorer stamps on records. Absent in models from before it was recorded, whose
     /// identifier is then the file's CRC (`ModelFile.readIdentified`).
     public var trainingID: String? = nil
+    /// How the clock was chosen from the data, when `options.timeZone` is `auto`; nil for
+    /// a zone given by name and for models from before the choice existed.
+    public var clock: ClockChoice? = nil
 }
 
 /// A fitted model: immutable, complete, and what the scorer needs and nothing more.

@@ -39,7 +39,19 @@ public struct Trainer: Sendable {
             resolved.design.dayOfWeekEffects = false
             resolved.design.weekendHarmonics = 0
         }
+        // `auto`: the clock that best explains the traffic (ClockSelection.swift), recorded
+        // with its evidence; the options keep `auto`, so that a retrain chooses again.
+        var clock: ClockChoice?
+        if options.choosesClock {
+            clock = try ClockSelection(options: resolved).choose(table)
+            resolved.timeZone = clock?.zone ?? "UTC"
+            if let clock { progress(clock.summary) }
+        }
         var model = try Trainer(options: resolved).trainResolved(table, progress: progress)
+        if options.choosesClock {
+            model.metadata.clock = clock
+            model.metadata.options.timeZone = options.timeZone
+        }
         model.metadata.trainingID = TrainingDigest.modelID(table: table, options: options, toolVersion: Self.toolVersion)
         return model
     }

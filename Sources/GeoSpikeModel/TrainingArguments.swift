@@ -6,8 +6,13 @@ import GeoSpikeIngest
 /// `geospike-eval walk-forward` through `@OptionGroup`, so that a walk-forward evaluates
 /// exactly the model a user would train; `trainingOptions()` turns them into `TrainingOptions`.
 public struct TrainingArguments: ParsableArguments {
-    @Option(name: .long, help: "IANA time zone whose wall clock shapes the traffic (e.g. Europe/Berlin).")
-    public var timezone: String = "UTC"
+    @Option(
+        name: .long,
+        help: """
+            IANA time zone whose wall clock shapes the traffic (e.g. Europe/Berlin), utc for UTC, \
+            or auto to choose it from the traffic.
+            """)
+    public var timezone: String = TrainingOptions.automaticTimeZone
 
     @Option(name: .long, help: "Seed, recorded in the model file.")
     public var seed: UInt64 = 0
@@ -52,7 +57,12 @@ public struct TrainingArguments: ParsableArguments {
     /// The options these arguments ask for, checked (a usage error names the option).
     public func trainingOptions() throws -> TrainingOptions {
         var options = TrainingOptions()
-        options.timeZone = timezone
+        // Case does not matter for the two words geospike defines itself.
+        switch timezone.lowercased() {
+        case "utc": options.timeZone = "UTC"
+        case TrainingOptions.automaticTimeZone: options.timeZone = TrainingOptions.automaticTimeZone
+        default: options.timeZone = timezone
+        }
         options.seed = seed
         options.families = try families.split(separator: ",").map {
             guard let f = CountFamily(rawValue: $0.trimmingCharacters(in: .whitespaces)) else {

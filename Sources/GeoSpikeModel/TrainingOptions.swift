@@ -6,6 +6,7 @@ import GeoSpikeIngest
 /// `inspect` can say how a model was made and a retrain can reproduce it.
 public struct TrainingOptions: Codable, Equatable, Sendable {
     /// IANA name of the organisation's time zone; seasonality follows its wall clock.
+    /// `auto` chooses the clock from the traffic (`ClockSelection`).
     public var timeZone: String = "UTC"
     public var design: SeasonalDesign = SeasonalDesign()
     /// Give every local slot of the day (weekday and weekend) its own shrunken effect on
@@ -30,6 +31,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// The `timeZone` that asks the trainer to choose the clock from the data.
+    public static let automaticTimeZone = "auto"
+
+    public var choosesClock: Bool { timeZone == Self.automaticTimeZone }
+
     /// Checks ranges, naming the option a user would fix.
     public func validate() throws {
         guard !families.isEmpty else { throw GeoSpikeError(.usage, "--families: give at least one family") }
@@ -47,6 +53,6 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
             throw GeoSpikeError(.usage, "--harmonics must be between 0 and 12")
         }
         // Before the input is read: a typo in the zone should not cost a gigabyte's reading.
-        _ = try LocalClock(identifier: timeZone)
+        if !choosesClock { _ = try LocalClock(identifier: timeZone) }
     }
 }

@@ -23,11 +23,14 @@ public struct InvestigationContext: Equatable, Sendable {
     public var trainingMeanPerBucket: Double?
     /// One or two lines: what to do next.
     public var nextSteps: [String]
+    /// Set when the model chose its clock without learning a daylight-saving rule and the
+    /// bucket is past a clock change it could not know about: local times may be off.
+    public var clockWarning: String?
 
     public init(
         localTime: String, weekday: String, timeZone: String, inBusinessHours: Bool, topSource: String?,
         topSourceField: String?, topSourceUsual: Bool?, typicalAtThisTime: Double, trainingMeanPerBucket: Double?,
-        nextSteps: [String]
+        nextSteps: [String], clockWarning: String? = nil
     ) {
         self.localTime = localTime
         self.weekday = weekday
@@ -39,6 +42,7 @@ public struct InvestigationContext: Equatable, Sendable {
         self.typicalAtThisTime = typicalAtThisTime
         self.trainingMeanPerBucket = trainingMeanPerBucket
         self.nextSteps = nextSteps
+        self.clockWarning = clockWarning
     }
 
     /// The context of `record` against `model`, with business hours from `hours`.
@@ -61,7 +65,8 @@ public struct InvestigationContext: Equatable, Sendable {
             weekday: WorkingHours.weekdayNames[position.weekday], timeZone: model.metadata.timeZone,
             inBusinessHours: inHours, topSource: top?.1, topSourceField: top?.0, topSourceUsual: usual,
             typicalAtThisTime: record.typical, trainingMeanPerBucket: country?.meanPerBucket,
-            nextSteps: Self.nextSteps(record: record, top: top?.1, usual: usual, inBusinessHours: inHours))
+            nextSteps: Self.nextSteps(record: record, top: top?.1, usual: usual, inBusinessHours: inHours),
+            clockWarning: model.metadata.clock?.warning(at: record.bucketStart))
     }
 
     /// The guide's triage steps that fit this alert, in at most two lines.
@@ -112,6 +117,7 @@ public struct InvestigationContext: Equatable, Sendable {
         json.add("typical_at_this_time", (typicalAtThisTime * 100).rounded() / 100)
         if let trainingMeanPerBucket { json.add("training_mean_per_bucket", (trainingMeanPerBucket * 100).rounded() / 100) }
         json.addRaw("next_steps", "[" + nextSteps.map(JSONLine.quoted).joined(separator: ",") + "]")
+        if let clockWarning { json.add("clock_warning", clockWarning) }
         return json.string
     }
 

@@ -59,6 +59,13 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "gzip compression level 1-9 for .gz outputs (1 is fastest; a year is compression-bound).")
     var compressionLevel: Int = 1
 
+    @Option(
+        name: .customLong("partner-clock"),
+        help:
+            "COUNTRY=ZONE: traffic to that country keeps that zone's office hours (e.g. US=America/New_York); repeatable."
+    )
+    var partnerClocks: [String] = []
+
     func validate() throws {
         guard LogFormat(rawValue: format) != nil else {
             throw ValidationError(
@@ -112,6 +119,18 @@ struct SynthCommand: ParsableCommand {
         scenario.attacks = attacks
         scenario.malformedFraction = malformedFraction
         scenario.strayEventsPerDay = strayPerDay
+        if !partnerClocks.isEmpty {
+            var clocks: [String: String] = [:]
+            for pair in partnerClocks {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else {
+                    throw GeoSpikeError(
+                        .usage, "--partner-clock '\(pair)': give COUNTRY=ZONE, e.g. US=America/New_York")
+                }
+                clocks[parts[0].uppercased()] = parts[1]
+            }
+            scenario.partnerClocks = clocks
+        }
         return scenario
     }
 

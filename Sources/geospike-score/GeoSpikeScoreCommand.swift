@@ -185,6 +185,9 @@ struct GeoSpikeScoreCommand: ParsableCommand {
                 summary += ", \(alerts.heldBack) incident(s) held back by --max-alerts \(maxAlerts ?? ruleMetadata.maxAlertsPerRun) (the highest scores were kept)"
             }
             StandardError.write(summary + "\n")
+            if let last = batch.bucketStarts.last, let warning = trained.metadata.clock?.warning(at: last) {
+                StandardError.write("geospike-score: warning: \(warning)\n")
+            }
         }
     }
 }

@@ -21,10 +21,13 @@ struct OrganisationClock {
     }
 
     let timeZone: TimeZone
+    /// The years whose holidays are known.
+    let years: ClosedRange<Int>
     private let holidays: Set<Int64>
 
     init(timeZone: TimeZone, years: ClosedRange<Int>) {
         self.timeZone = timeZone
+        self.years = years
         var days = Set<Int64>()
         for year in years {
             for (month, day) in Self.holidayDates(year: year, timeZone: timeZone.identifier) {

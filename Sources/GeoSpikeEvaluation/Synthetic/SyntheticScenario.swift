@@ -34,6 +34,12 @@ public struct SyntheticScenario: Sendable, Codable, Equatable {
     /// ad server, a traveller): benign first-seen countries, 1 event at a time. Off by
     /// default, so that every first-seen country in a default scenario is an attack.
     public var strayEventsPerDay: Double = 0
+    /// Destination countries whose traffic keeps another clock than the organisation's.
+    ///
+    /// Country code → IANA zone (a partner office, a customer region): office hours and
+    /// holidays of their traffic follow that zone; nightly jobs stay on the organisation's.
+    /// Optional, so that scenarios written before it read as they were.
+    public var partnerClocks: [String: String]? = nil
 
     /// Monday 2026-09-07 00:00 UTC: seven weeks before the end of summer time in Europe.
     public static let defaultStart: Int64 = 1_788_739_200
@@ -57,6 +63,13 @@ public struct SyntheticScenario: Sendable, Codable, Equatable {
             throw GeoSpikeError(
                 .usage,
                 "time zone '\(timeZone)' is not an IANA name such as Europe/Berlin or America/New_York")
+        }
+        for (country, zone) in (partnerClocks ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard CountryCode(country) != nil, TimeZone(identifier: zone) != nil else {
+                throw GeoSpikeError(
+                    .usage,
+                    "partner clock \(country)=\(zone): give a two-letter country code and an IANA zone name")
+            }
         }
         guard (1...SyntheticCountryCatalog.usual.count).contains(countries) else {
             throw GeoSpikeError(

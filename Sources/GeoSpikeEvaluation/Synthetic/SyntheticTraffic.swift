@@ -73,7 +73,8 @@ public struct SyntheticTraffic: Sendable {
         let moments = (0..<bucketCount).map { clock.moment(bucketStart: scenario.start + Int64($0) * 900) }
         self.moments = moments
         let (normalMeans, normalCounts) = Self.drawNormalCounts(
-            scenario: scenario, profiles: profiles, moments: moments)
+            scenario: scenario, profiles: profiles, moments: moments,
+            partnerActivity: Self.partnerActivity(scenario: scenario, profiles: profiles, years: clock.years))
         (self.normalMeans, self.normalCounts) = (normalMeans, normalCounts)
         jobCells = Self.drawJobCells(scenario: scenario, jobs: jobs, clock: clock, profiles: profiles)
         (straysByBucket, strayMeans) = Self.drawStrays(scenario: scenario, pool: strayPool, moments: moments)
@@ -156,16 +157,35 @@ public struct SyntheticTraffic: Sendable {
 
     // MARK: - Drawing the counts
 
+    /// Office activity per bucket on the clock of each partner country (by profile index).
+    private static func partnerActivity(
+        scenario: SyntheticScenario, profiles: [CountryTrafficProfile], years: ClosedRange<Int>
+    ) -> [Int: [Double]] {
+        var activity: [Int: [Double]] = [:]
+        for (index, profile) in profiles.enumerated() {
+            guard let name = scenario.partnerClocks?[profile.country.code], let zone = TimeZone(identifier: name)
+            else { continue }
+            let clock = OrganisationClock(timeZone: zone, years: years)
+            activity[index] = (0..<(scenario.days * 96)).map {
+                let moment = clock.moment(bucketStart: scenario.start + Int64($0) * 900)
+                return BusinessHours.activity(hour: moment.hour, weekday: moment.weekday, isHoliday: moment.isHoliday)
+            }
+        }
+        return activity
+    }
+
     private static func drawNormalCounts(
-        scenario: SyntheticScenario, profiles: [CountryTrafficProfile], moments: [OrganisationClock.LocalMoment]
+        scenario: SyntheticScenario, profiles: [CountryTrafficProfile], moments: [OrganisationClock.LocalMoment],
+        partnerActivity: [Int: [Double]]
     ) -> ([Double], [Int32]) {
         let c = profiles.count
         var means = [Double](repeating: 0, count: moments.count * c)
         var counts = [Int32](repeating: 0, count: moments.count * c)
-        let activity = moments.map {
+        let organisationActivity = moments.map {
             BusinessHours.activity(hour: $0.hour, weekday: $0.weekday, isHoliday: $0.isHoliday)
         }
         for (country, profile) in profiles.enumerated() {
+            let activity = partnerActivity[country] ?? organisationActivity
             let sd = profile.logRateSD
             let innovation = sd * (1 - profile.persistence * profile.persistence).squareRoot()
             let key = UInt64(profile.country.packed)
