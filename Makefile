@@ -109,12 +109,22 @@ bench: deps
 # Prophet, the seasonal peer, on the real labelled series (bench/README.md); writes bench/work/.
 # GEOSPIKE_JSON=path (from `geospike-eval labelled --json`) adds Prophet at geospike's operating point.
 .PHONY: bench-labelled
-bench-labelled:
+# geospike and Prophet on the real labelled series (docs/labelled-series-protocol.md), side by
+# side; writes its section of bench/RESULTS.md.
+bench-labelled: build
 	@python3 -c 'import ensurepip' 2>/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null; }
 	python3 bench/prophet_labelled.py --self-check
+	mkdir -p bench/work
+	$(RELEASE_BIN)/geospike-eval labelled --input datasets/real/cloud-monitoring/*/*.csv --json > bench/work/geospike-labelled.json
+	$(RELEASE_BIN)/geospike-eval labelled --input datasets/real/cloud-monitoring/*/*.csv > bench/work/geospike-labelled.txt
 	python3 bench/prophet_labelled.py --json bench/work/prophet-labelled.json --markdown bench/work/prophet-labelled.md \
-		$(if $(GEOSPIKE_JSON),--geospike-json $(GEOSPIKE_JSON))
+		--geospike-json bench/work/geospike-labelled.json
+	{ echo 'Written by `make bench-labelled` on $(shell git rev-parse --short HEAD), $(shell date -u +"%Y-%m-%d %H:%M UTC").'; \
+		echo; echo '### geospike (`geospike-eval labelled`, threshold 75, default options)'; echo; \
+		echo '```'; cat bench/work/geospike-labelled.txt; echo '```'; echo; \
+		sed 's/^## /### /' bench/work/prophet-labelled.md; } > bench/work/labelled-section.md
+	python3 bench/splice_section.py bench/RESULTS.md '## Real labelled series: geospike and Prophet' bench/work/labelled-section.md
 
 # Regenerates notebooks-md/ from the real binaries on datasets/ (figures in notebooks-md/figures).
 # Debug binaries, like `make test`, whose EvaluationNotebookTests compares them (numbers to the printed digit).

@@ -40,11 +40,12 @@ struct ModelFileFiniteTests {
         var model = try ModelFileTests.model()
         model.countries[0].windowVarianceFactor = 1.5
         let bytes = try ModelFile.encode(model)
-        let text = String(decoding: bytes, as: UTF8.self)
-        // Same length, so offsets and lengths stay valid: 1.5 -> 9e999 needs the same width.
+        // Found in the bytes, not in a decoded string: the binary length before the header can
+        // hold bytes that are not UTF-8, and their replacement characters would move offsets.
         let original = "\"windowVarianceFactor\":1.5"
-        let range = try #require(text.range(of: original))
-        let start = text.utf8.distance(from: text.utf8.startIndex, to: range.lowerBound.samePosition(in: text.utf8)!)
+        let needle = Array(original.utf8)
+        let start = try #require(
+            (0...(bytes.count - needle.count)).first { bytes[$0..<($0 + needle.count)].elementsEqual(needle) })
         var edited = bytes
         let replacement = Array("\"windowVarianceFactor\":9e9999".utf8)
         // Keep the header length: replace the number and drop as many spaces as were added.
