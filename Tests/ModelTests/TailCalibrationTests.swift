@@ -65,4 +65,20 @@ struct TailCalibrationTests {
     @Test func tooFewSurprisesGiveNoCalibration() {
         #expect(TailCalibration(surprises: [Double](repeating: 0, count: 500) + [3, 4, 5], days: 5, folds: 2) == nil)
     }
+
+    /// A calibration read from a damaged file is refused before the scorer indexes it.
+    @Test func aDamagedCalibrationIsNamed() throws {
+        let good = try #require(TailCalibration(surprises: Self.surprises(2_000, heaviness: 1), days: 7, folds: 7))
+        #expect(good.structuralProblem == nil)
+        var empty = good
+        empty.knotSurprise = []
+        empty.knotLog10Fraction = []
+        #expect(empty.structuralProblem?.contains("0 knot surprises") == true)
+        var descending = good
+        descending.knotSurprise = Array(good.knotSurprise.reversed())
+        #expect(descending.knotSurprise.count < 2 || descending.structuralProblem != nil)
+        var flat = good
+        flat.tailScale = 0
+        #expect(flat.structuralProblem?.contains("tailScale") == true)
+    }
 }
