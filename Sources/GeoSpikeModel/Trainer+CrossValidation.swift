@@ -123,7 +123,7 @@ extension Trainer {
         let days = Double(buckets) / Double(span.bucketsPerDay)
         let tail = TailCalibration(surprises: all, days: days, folds: folds.count)
         return Contest(
-            selections: selections, calibration: .none, multiBucketCalibration: .none, tailCalibration: tail,
+            selections: selections, tailCalibration: tail,
             countryRatios: tail.map { tail in winners.mapValues { tail.countryRatio(surprises: $0) } } ?? [:])
     }
 }

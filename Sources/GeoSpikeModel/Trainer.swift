@@ -4,10 +4,11 @@ import GeoSpikeNumerics
 
 /// Fits a `TrainedModel` to a count table.
 ///
-/// Two passes over the same machinery. First the model is fitted without the latest
-/// `holdoutDays`, and those days are scored: each country's family is chosen by held-out
-/// likelihood, and the exceedance counts become the calibration. Then every country is
-/// refitted on all the data with its chosen family.
+/// Two passes over the same machinery. First every fold of the history is scored by
+/// models fitted on the other folds (`Trainer+CrossValidation.swift`): each country's
+/// family is chosen by held-out likelihood, and the held-out surprises become the
+/// `TailCalibration`. Then every country is refitted on all the data with its chosen
+/// family, robustly (`fit(_:_:in:)`), at its current level (`Trainer+Regime.swift`).
 public struct Trainer: Sendable {
     public let options: TrainingOptions
     public static let toolVersion = "0.2.0"
@@ -79,7 +80,6 @@ public struct Trainer: Sendable {
             throw GeoSpikeError(.badData, "no events with a country to train on: check --format and the summary above")
         }
         let span = table.bucketSpan
-        let perDay = Int64(span.bucketsPerDay)
         let buckets = table.bucketCount
         guard buckets >= span.bucketsPerDay else {
             throw GeoSpikeError(
@@ -87,10 +87,6 @@ public struct Trainer: Sendable {
                 "training covers \(buckets) buckets, less than one day: give at least a day of logs (weeks are better)")
         }
         let series = CountrySeries(table)
-        // Hold out the latest days, but never more than a quarter of the history.
-        let holdoutBuckets = min(Int64(options.holdoutDays * Double(perDay)), Int64(buckets / 4))
-        let fitEnd = range.upperBound - holdoutBuckets * span.seconds
-
         var chosen: [CountryCode: FamilySelection] = [:]
         var tailCalibration: TailCalibration?
         var countryRatios: [CountryCode: Double] = [:]
@@ -329,16 +325,14 @@ public struct Trainer: Sendable {
         selection.holdoutLogLikelihood.max { $0.value < $1.value }.flatMap { CountFamily(rawValue: $0.key) }
     }
 
+    /// What the cross-validation decides: each country's family and the calibration.
     struct Contest {
         var selections: [CountryCode: FamilySelection]
-        var calibration: Calibration
-        var multiBucketCalibration: Calibration
         var tailCalibration: TailCalibration?
         /// `CountryModel.calibrationRatio` by country.
         var countryRatios: [CountryCode: Double] = [:]
     }
 
-    /// Held-out log10 probabilities of one country's single- and multi-bucket tests.
     /// Held-out log10 probabilities of one country's single- and multi-bucket tests, each
     /// judged after the level shifts before it (`LevelShift`), as the scorer judges them.
     func heldOutLog10Probabilities(model: CountryModel, eta: [Double], actual: [Double], hold: Int, windowHold: Int)

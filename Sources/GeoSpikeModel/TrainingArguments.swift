@@ -34,9 +34,6 @@ public struct TrainingArguments: ParsableArguments {
     @Option(name: .long, help: "Days after which a bucket's weight halves (0 = equal weights).")
     public var halfLifeDays: Double = 28
 
-    @Option(name: .long, help: "Latest days held out to choose families and calibrate.")
-    public var holdoutDays: Double = 7
-
     @Option(name: .long, help: "Prior SD of a country's seasonal coefficients around the pooled shape.")
     public var shapePriorSd: Double = 0.5
 
@@ -77,7 +74,6 @@ public struct TrainingArguments: ParsableArguments {
         }
         options.slotEffects = slotEffects && seasonality != "none"
         options.halfLifeDays = halfLifeDays
-        options.holdoutDays = holdoutDays
         options.shapePriorSD = shapePriorSd
         options.dispersionPriorSD = dispersionPriorSd
         options.multiBucketWindow = multiBucketWindow

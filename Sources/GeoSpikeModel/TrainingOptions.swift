@@ -17,8 +17,6 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Recency weighting: a bucket this many days older than the end of training counts half.
     /// Follows slow drift without a trend term that would extrapolate past the data. 0 = off.
     public var halfLifeDays: Double = 28
-    /// The latest days held out to choose families and calibrate probabilities.
-    public var holdoutDays: Double = 7
     /// Prior standard deviation of each seasonal coefficient around the pooled shape of all
     /// countries: how far a country's shape may stray without strong evidence.
     public var shapePriorSD: Double = 0.5
@@ -42,7 +40,6 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         guard halfLifeDays >= 0, halfLifeDays.isFinite else {
             throw GeoSpikeError(.usage, "--half-life-days must be >= 0 (0 turns recency weighting off)")
         }
-        guard holdoutDays >= 0, holdoutDays.isFinite else { throw GeoSpikeError(.usage, "--holdout-days must be >= 0") }
         guard shapePriorSD > 0, dispersionPriorSD > 0 else {
             throw GeoSpikeError(.usage, "--shape-prior-sd and --dispersion-prior-sd must be > 0")
         }

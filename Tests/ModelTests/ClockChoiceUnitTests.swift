@@ -51,7 +51,6 @@ struct ClockChoiceUnitTests {
             seed: 3)
         var options = TrainingOptions()
         options.timeZone = TrainingOptions.automaticTimeZone
-        options.holdoutDays = 3
         var messages: [String] = []
         let model = try Trainer(options: options).train(table) { messages.append($0) }
         let clock = try #require(model.metadata.clock)

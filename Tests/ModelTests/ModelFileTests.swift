@@ -17,7 +17,6 @@ struct ModelFileTests {
         table.merge(other)
         var options = TrainingOptions()
         options.seed = 42
-        options.holdoutDays = 3
         return try Trainer(options: options).train(table)
     }
 

@@ -18,7 +18,6 @@ struct TrainingDigestTests {
     static func options(seed: UInt64 = 1) -> TrainingOptions {
         var options = TrainingOptions()
         options.seed = seed
-        options.holdoutDays = 2
         return options
     }
 
