@@ -22,7 +22,9 @@ public struct ExpectedBand: Sendable {
         self.bucketStarts = bucketStarts
         let clock = try LocalClock(identifier: model.metadata.timeZone)
         let logTail: (Int, Double) -> Double
+        var countryRatio = 1.0
         if let j = model.countryIndex[country] {
+            countryRatio = model.countries[j].calibrationRatio
             let eta = BLAS.multiply(model.designRows(for: bucketStarts, clock: clock), model.coefficients(of: j))
             let countryModel = model.countries[j]
             logTail = { b, k in countryModel.logUpperTail(actual: k, linearPredictor: eta[b]) }
@@ -44,7 +46,8 @@ public struct ExpectedBand: Sendable {
                         $0 > 0
                             && AnomalyScale.recordScore(
                                 logExpectedPerDay: logPerDay
-                                    + model.calibration.calibratedLogProbability(logTail(b, Double($0)))) >= threshold
+                                    + model.calibratedLogProbability(
+                                        single: logTail(b, Double($0)), countryRatio: countryRatio)) >= threshold
                     }))
         }
     }

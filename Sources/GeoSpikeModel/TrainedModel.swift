@@ -64,6 +64,13 @@ public struct TrainedModel: Equatable, Sendable {
     public var design: SeasonalDesign { metadata.options.design }
     public var bucketSpan: BucketSpan { BucketSpan(seconds: metadata.bucketSpanSeconds) }
 
+    /// The calibrated natural-log probability of a single-bucket test on its own, as the
+    /// scorer calibrates it (for views of one bucket, such as an expected band).
+    public func calibratedLogProbability(single logProbability: Double, countryRatio: Double = 1) -> Double {
+        tailCalibration?.calibratedLogProbability(logProbability, countryRatio: countryRatio)
+            ?? calibration.calibratedLogProbability(logProbability)
+    }
+
     /// Column index of each country.
     public var countryIndex: [CountryCode: Int] {
         var index: [CountryCode: Int] = [:]

@@ -34,8 +34,7 @@ extension Trainer {
         // their median says nothing about the level.
         guard expected.reduce(0, +) / Double(day) >= Self.regimeMinimumExpected else { return 0 }
         let logRatios = (0..<day).map { k in log1p(actual[k]) - log1p(expected[k]) }
-        let sorted = logRatios.sorted()
-        let shift = day % 2 == 1 ? sorted[day / 2] : (sorted[day / 2 - 1] + sorted[day / 2]) / 2
+        let shift = Self.median(logRatios)
         let standardError = Self.robustStandardDeviation(logRatios) / Double(day).squareRoot()
         guard abs(shift) > log(Self.regimeMinimumFactor), abs(shift) > 3 * standardError else { return 0 }
         return shift

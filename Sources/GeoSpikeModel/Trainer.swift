@@ -246,8 +246,7 @@ public struct Trainer: Sendable {
     /// A country's fit that bursts in its history do not widen.
     ///
     /// Fit; measure the spread of log(count + 1) around the fit by its median absolute
-    /// deviation, which bursts barely move (a quarter of the buckets could burst before it
-    /// noticed); clip every bucket to `burstDeviations` of that spread above its expected
+    /// deviation, which bursts barely move (its breakdown point is half the buckets); clip every bucket to `burstDeviations` of that spread above its expected
     /// count (never below a Poisson allowance of 3√μ + 3, so that a sparse country's twos
     /// and threes are not bursts); refit; twice. A winsorised M-estimate: the fit then
     /// describes normal traffic, and how often the country bursts beyond it is what the
@@ -294,12 +293,15 @@ public struct Trainer: Sendable {
     /// normal data, unmoved by a minority of outliers.
     static func robustStandardDeviation(_ values: [Double]) -> Double {
         guard !values.isEmpty else { return 0 }
-        func median(_ v: [Double]) -> Double {
-            let s = v.sorted()
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
         let centre = median(values)
         return 1.4826 * median(values.map { abs($0 - centre) })
+    }
+
+    /// The middle value (the mean of the two middle ones for an even count); 0 for none.
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let s = values.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
     func fit(
