@@ -52,11 +52,37 @@ public struct TailCalibration: Codable, Equatable, Sendable {
     /// Knots are kept while at least this many held-out buckets reach them.
     static let minimumExceedances = 10
 
+    /// Held-out surprises as the trainer collects them: the positive ones, and how many
+    /// country-buckets were scored in all. A year of silent buckets stays a count.
+    public struct Sample: Sendable {
+        public var positive: [Double] = []
+        public var count = 0
+
+        public init() {}
+
+        /// One surprise per scored country-bucket, 0 for a bucket that could not alert.
+        public init(_ surprises: [Double]) { append(contentsOf: surprises) }
+
+        public mutating func append(contentsOf surprises: [Double]) {
+            positive += surprises.filter { $0 > 0 }
+            count += surprises.count
+        }
+
+        public mutating func append(_ other: Sample) {
+            positive += other.positive
+            count += other.count
+        }
+    }
+
     /// Calibration from held-out surprises (s ≥ 0, one per scored country-bucket; 0 for a
     /// bucket that could not alert), nil when there are too few to say anything.
     public init?(surprises: [Double], days: Double, folds: Int) {
-        let n = surprises.count
-        let positive = surprises.filter { $0 > 0 }.sorted(by: >)
+        self.init(sample: Sample(surprises), days: days, folds: folds)
+    }
+
+    public init?(sample: Sample, days: Double, folds: Int) {
+        let n = sample.count
+        let positive = sample.positive.sorted(by: >)
         guard positive.count >= Self.minimumSurprises else { return nil }
         heldOutCountryBuckets = n
         heldOutDays = days
@@ -120,10 +146,10 @@ public struct TailCalibration: Codable, Equatable, Sendable {
     /// surprising: a country that bursts every week is surprised on its bursts, one that
     /// never bursts is not. Measured where the pool expects one bucket in a hundred (or at
     /// the tail's threshold, if deeper), shrunk towards 1 for countries with little data.
-    public func countryRatio(surprises: [Double]) -> Double {
+    public func countryRatio(surprises: Sample) -> Double {
         let reference = max(tailThreshold, referenceSurprise)
         let expected = Double(surprises.count) * pow(10, log10Fraction(surprise: reference))
-        let observed = Double(surprises.filter { $0 >= reference }.count)
+        let observed = Double(surprises.positive.filter { $0 >= reference }.count)
         let k = Self.countryPriorExceedances
         return min(100, max(0.01, (observed + k) / (expected + k)))
     }

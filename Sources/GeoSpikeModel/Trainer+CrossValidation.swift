@@ -21,6 +21,14 @@ extension Trainer {
         return (0..<k).map { i in (i * buckets / k)..<((i + 1) * buckets / k) }
     }
 
+    /// A fold's fit as a model to score held-out buckets with.
+    static func heldOutModel(_ country: CountryCode, _ fit: SeasonalFit) -> CountryModel {
+        CountryModel(
+            country: country.code, family: fit.family, dispersion: fit.dispersion, sigma: fit.sigma,
+            levelVariance: fit.levelVariance, trainingEvents: 0, nonZeroBuckets: 0, meanPerBucket: 0,
+            selection: FamilySelection(holdoutLogLikelihood: [:], reason: ""))
+    }
+
     func crossValidatedContest(
         series: CountrySeries, range: ClosedRange<Int64>, span: BucketSpan, clock: LocalClock
     ) throws -> Contest? {
@@ -31,67 +39,63 @@ extension Trainer {
         let hold = LevelShift.holdBuckets(bucketSpanSeconds: span.seconds)
         let windowHold = LevelShift.windowHoldBuckets(bucketSpanSeconds: span.seconds, window: window)
         var logLikelihood: [CountryCode: [CountFamily: Double]] = [:]
-        var surprises: [CountryCode: [CountFamily: [Double]]] = [:]
         var newCountrySurprises: [Double] = []
-        var actualOf: [Int: [Double]] = [:]
-        func actual(_ c: Int) -> [Double] {
-            if let a = actualOf[c] { return a }
-            var a = [Double](repeating: 0, count: buckets)
-            let cells = series.cells(of: c, in: 0..<buckets)
-            for (b, y) in zip(cells.buckets, cells.counts) { a[b] = Double(y) }
-            actualOf[c] = a
+        // Every family's fit per fold, kept so that only the winner's held-out buckets are
+        // scored for the calibration: a year of a busy country is 35,040 surprises a family.
+        var fits: [[CountryCode: [CountFamily: SeasonalFit]]] = []
+        func counts(_ c: Int, _ range: Range<Int>) -> [Double] {
+            var a = [Double](repeating: 0, count: range.count)
+            let cells = series.cells(of: c, in: range)
+            for (b, y) in zip(cells.buckets, cells.counts) { a[b - range.lowerBound] = Double(y) }
             return a
         }
-        for fold in folds {
-            let cells = SeasonalCells(
+        func foldCells(_ fold: Range<Int>) -> SeasonalCells {
+            SeasonalCells(
                 first: range.lowerBound, last: range.upperBound, span: span, clock: clock, design: options.design,
                 halfLifeDays: options.halfLifeDays, weightReference: range.upperBound, excluding: fold)
+        }
+        // The window test and the level shift of a fold's first buckets look back into the
+        // fold before it.
+        func scored(_ fold: Range<Int>) -> Range<Int> { max(0, fold.lowerBound - max(window - 1, windowHold))..<fold.upperBound }
+        for fold in folds {
+            let cells = foldCells(fold)
             let fitted = try context(series: series, cells: cells)
-            // The window test and the level shift of a fold's first buckets look back into
-            // the fold before it.
-            let context = max(0, fold.lowerBound - max(window - 1, windowHold))
-            let offset = fold.lowerBound - context
+            let scoredRange = scored(fold)
+            let offset = fold.lowerBound - scoredRange.lowerBound
+            var foldFits: [CountryCode: [CountFamily: SeasonalFit]] = [:]
             for country in fitted.countries {
                 guard let c = series.index(of: country) else { continue }
-                let counts = Array(actual(c)[context..<fold.upperBound])
+                let actual = counts(c, scoredRange)
                 for family in options.families {
                     guard let fit = try fit(family, country, in: fitted) else { continue }
-                    var model = CountryModel(
-                        country: country.code, family: fit.family, dispersion: fit.dispersion, sigma: fit.sigma,
-                        levelVariance: fit.levelVariance, trainingEvents: 0, nonZeroBuckets: 0, meanPerBucket: 0,
-                        selection: FamilySelection(holdoutLogLikelihood: [:], reason: ""))
+                    foldFits[country, default: [:]][family] = fit
+                    let model = Self.heldOutModel(country, fit)
                     let cellEta = SeasonalFitter.cellLinearPredictors(fit.coefficients, cells)
-                    let eta = (context..<fold.upperBound).map { cellEta[Int(cells.bucketCell[$0])] }
                     var total = 0.0
-                    for i in offset..<counts.count {
-                        total += model.logProbability(count: counts[i], linearPredictor: eta[i])
+                    for i in offset..<actual.count {
+                        let eta = cellEta[Int(cells.bucketCell[scoredRange.lowerBound + i])]
+                        total += model.logProbability(count: actual[i], linearPredictor: eta)
                     }
                     logLikelihood[country, default: [:]][family, default: 0] += total
-                    model.windowVarianceFactor = windowVarianceFactor(
-                        model, fit, series: series, country: c, cells: cells)
-                    let tests = heldOutLog10Probabilities(
-                        model: model, eta: eta, actual: counts, hold: hold, windowHold: windowHold)
-                    let surprise = (offset..<counts.count).map { -min(tests.single[$0], tests.multi[$0]) }
-                    surprises[country, default: [:]][family, default: []] += surprise
                 }
             }
+            fits.append(foldFits)
             // Countries silent outside the fold are new to its model: the new-country prior
             // judges them, and they calibrate it too.
             let known = Set(fitted.countries)
             let prior = Self.newCountryPrior(series: series, buckets: 0..<buckets, excluding: fold)
             for (c, country) in series.countries.enumerated() where !known.contains(country) {
-                let counts = Array(actual(c)[context..<fold.upperBound])
-                guard counts[offset...].contains(where: { $0 > 0 }) else { continue }
+                let actual = counts(c, scoredRange)
+                guard actual[offset...].contains(where: { $0 > 0 }) else { continue }
                 let occupancy = MultiBucketTest.logOccupancyTails(
-                    actual: counts, nonZeroProbability: prior.nonZeroProbability, window: window)
-                for i in offset..<counts.count where counts[i] > 0 {
-                    newCountrySurprises.append(-min(prior.logUpperTail(actual: counts[i]), occupancy[i]) / log(10))
+                    actual: actual, nonZeroProbability: prior.nonZeroProbability, window: window)
+                for i in offset..<actual.count where actual[i] > 0 {
+                    newCountrySurprises.append(-min(prior.logUpperTail(actual: actual[i]), occupancy[i]) / log(10))
                 }
             }
         }
         var selections: [CountryCode: FamilySelection] = [:]
-        var winners: [CountryCode: [Double]] = [:]
-        var all = newCountrySurprises
+        var winner: [CountryCode: CountFamily] = [:]
         for country in logLikelihood.keys.sorted() {
             let perBucket = (logLikelihood[country] ?? [:]).filter { $0.value.isFinite }.mapValues {
                 $0 / Double(buckets)
@@ -103,8 +107,7 @@ extension Trainer {
                 selections[country] = FamilySelection(
                     holdoutLogLikelihood: [:],
                     reason: "every family gave some held-out count zero probability: \(defaultFamily.rawValue) by default")
-                winners[country] = surprises[country]?[defaultFamily] ?? []
-                all += winners[country] ?? []
+                winner[country] = defaultFamily
                 continue
             }
             let reason =
@@ -117,11 +120,32 @@ extension Trainer {
             selections[country] = FamilySelection(
                 holdoutLogLikelihood: Dictionary(uniqueKeysWithValues: perBucket.map { ($0.key.rawValue, $0.value) }),
                 reason: reason)
-            winners[country] = surprises[country]?[best.key] ?? []
-            all += winners[country] ?? []
+            winner[country] = best.key
         }
+        // The winners' held-out buckets, scored as the scorer scores them.
+        var winners: [CountryCode: TailCalibration.Sample] = [:]
+        for (k, fold) in folds.enumerated() {
+            let cells = foldCells(fold)
+            let scoredRange = scored(fold)
+            let offset = fold.lowerBound - scoredRange.lowerBound
+            for country in fits[k].keys.sorted() {
+                guard let family = winner[country], let fit = fits[k][country]?[family], let c = series.index(of: country)
+                else { continue }
+                var model = Self.heldOutModel(country, fit)
+                model.windowVarianceFactor = windowVarianceFactor(model, fit, series: series, country: c, cells: cells)
+                let cellEta = SeasonalFitter.cellLinearPredictors(fit.coefficients, cells)
+                let eta = scoredRange.map { cellEta[Int(cells.bucketCell[$0])] }
+                let actual = counts(c, scoredRange)
+                let tests = heldOutLog10Probabilities(
+                    model: model, eta: eta, actual: actual, hold: hold, windowHold: windowHold)
+                winners[country, default: .init()].append(
+                    contentsOf: (offset..<actual.count).map { -min(tests.single[$0], tests.multi[$0]) })
+            }
+        }
+        var all = TailCalibration.Sample(newCountrySurprises)
+        for country in winners.keys.sorted() { all.append(winners[country] ?? .init()) }
         let days = Double(buckets) / Double(span.bucketsPerDay)
-        let tail = TailCalibration(surprises: all, days: days, folds: folds.count)
+        let tail = TailCalibration(sample: all, days: days, folds: folds.count)
         return Contest(
             selections: selections, tailCalibration: tail,
             countryRatios: tail.map { tail in winners.mapValues { tail.countryRatio(surprises: $0) } } ?? [:])

@@ -191,7 +191,7 @@ public struct Trainer: Sendable {
         /// contest and the final fit do not make them again.
         var poissonFits: [CountryCode: SeasonalFit]
         /// Each country's non-zero buckets and counts, for the robust refit.
-        var raw: [CountryCode: (buckets: [Int], counts: [Int])] = [:]
+        var raw: [CountryCode: (buckets: ArraySlice<Int>, counts: ArraySlice<Int>)] = [:]
 
         var countries: [CountryCode] { data.keys.sorted() }
     }
@@ -200,14 +200,15 @@ public struct Trainer: Sendable {
     func context(series: CountrySeries, cells: SeasonalCells) throws -> FitContext {
         let range = 0..<cells.bucketCount
         var data: [CountryCode: CountryCellCounts] = [:]
-        var raw: [CountryCode: (buckets: [Int], counts: [Int])] = [:]
+        // Slices of the series, not copies: a year of a busy country is 35,040 buckets.
+        var raw: [CountryCode: (buckets: ArraySlice<Int>, counts: ArraySlice<Int>)] = [:]
         var pooledCounts = [Int](repeating: 0, count: cells.bucketCount)
         for (c, country) in series.countries.enumerated() {
             let (buckets, counts) = series.cells(of: c, in: range)
             // A country whose every event falls in excluded buckets is new to this fit.
             guard buckets.contains(where: { cells.bucketWeight[$0] > 0 }) else { continue }
             data[country] = CountryCellCounts(buckets: buckets, counts: counts, cells: cells)
-            raw[country] = (Array(buckets), Array(counts))
+            raw[country] = (buckets, counts)
             for (i, y) in zip(buckets, counts) { pooledCounts[i] += y }
         }
         // The pooled shape: all traffic together, under a ridge that pooled data overrides
@@ -273,7 +274,7 @@ public struct Trainer: Sendable {
                 n += 1
             }
             let spread = Self.robustStandardDeviation(Array(residuals.prefix(n)))
-            var clipped = raw.counts
+            var clipped = Array(raw.counts)
             var changed = false
             for (k, b) in raw.buckets.enumerated() where cells.bucketWeight[b] > 0 {
                 let e = expected[Int(cells.bucketCell[b])]
