@@ -1,6 +1,7 @@
 import Foundation
 import GeoSpikeIngest
 import GeoSpikeModel
+import GeoSpikeNumerics
 import GeoSpikeScore
 
 /// How the trainer and scorer do on real labelled series, judged as
@@ -154,7 +155,7 @@ public struct LabelledWalkForward: Sendable {
     static func episodes(_ s: LabelledSeries, from: Int) -> [Episode] {
         var byHour = [[Double]](repeating: [], count: 24)
         for i in 0..<s.count where !s.labels[i] { if let v = s.values[i] { byHour[s.hour(i)].append(v) } }
-        let usual = byHour.map { $0.isEmpty ? 0 : LabelledWalkForward.median($0) }
+        let usual = byHour.map { RobustStatistics.median($0) }
         var episodes: [Episode] = []
         var i = 0
         while i < s.count {
@@ -171,12 +172,6 @@ public struct LabelledWalkForward: Sendable {
             i = j + 1
         }
         return episodes
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        let n = sorted.count
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
     }
 
     // MARK: - Output

@@ -35,7 +35,19 @@ public struct CountryCode: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     /// Whether the code names a country (or a GeoIP continent block): see `SkipReason.unassignedCountry`.
-    public var isAssigned: Bool { CountryNames.name(for: self) != nil }
+    /// Asked once per counted event, so a table of the 26 × 26 letter pairs answers, not the names' map.
+    public var isAssigned: Bool {
+        let first = Int(packed >> 8) &- 65
+        let second = Int(packed & 0xFF) &- 65
+        guard (0..<26).contains(first), (0..<26).contains(second) else { return false }
+        return Self.assignedLetterPairs[first * 26 + second]
+    }
+
+    private static let assignedLetterPairs: [Bool] = (0..<(26 * 26)).map { (i: Int) -> Bool in
+        let first = UInt16(65 + i / 26)
+        let second = UInt16(65 + i % 26)
+        return CountryNames.name(for: CountryCode(packed: first << 8 | second)) != nil
+    }
 
     /// The two-letter code, e.g. `"SE"`.
     public var code: String {

@@ -31,12 +31,15 @@ public enum ModelFile {
         var tailCalibration: TailCalibration?
     }
 
-    /// The file's bytes. Refuses a model holding NaN or infinite numbers.
+    /// The file's bytes. Refuses a model that `decode` would refuse: one holding NaN,
+    /// infinite or implausible numbers (`firstNonFiniteField`), or a malformed calibration.
     public static func encode(_ model: TrainedModel) throws -> [UInt8] {
-        guard model.coefficients.isFinite, model.pooledCoefficients.allSatisfy(\.isFinite),
-            model.countries.allSatisfy({ $0.dispersion.isFinite && $0.sigma.isFinite && $0.levelVariance.isFinite })
-        else {
-            throw GeoSpikeError(.badData, "the fit produced non-finite parameters; refusing to write the model")
+        if let (field, value) = model.firstNonFiniteField() {
+            throw GeoSpikeError(
+                .badData, "the fit produced \(field) = \(value); refusing to write a model no scorer would load")
+        }
+        if let problem = model.tailCalibration?.structuralProblem {
+            throw GeoSpikeError(.badData, "\(problem); refusing to write a model no scorer would load")
         }
         let header = Header(
             metadata: model.metadata, countries: model.countries, pooledCoefficients: model.pooledCoefficients,

@@ -1,4 +1,5 @@
 import Foundation
+import GeoSpikeNumerics
 
 /// What a model's probabilities are really worth, learnt from every training bucket scored
 /// by a model that did not see it, down to the deep tail.
@@ -144,18 +145,22 @@ public struct TailCalibration: Codable, Equatable, Sendable {
 
     /// How much more often than the pool one country's held-out buckets were deeply
     /// surprising: a country that bursts every week is surprised on its bursts, one that
-    /// never bursts is not. Measured where the pool expects one bucket in a hundred (or at
-    /// the tail's threshold, if deeper), shrunk towards 1 for countries with little data.
-    public func countryRatio(surprises: Sample) -> Double {
-        let reference = max(tailThreshold, referenceSurprise)
+    /// never bursts is not. Measured at `countryReferenceSurprise` (pass it in when asking
+    /// for many countries), shrunk towards 1 for countries with little data.
+    public func countryRatio(surprises: Sample, reference: Double? = nil) -> Double {
+        let reference = reference ?? countryReferenceSurprise
         let expected = Double(surprises.count) * pow(10, log10Fraction(surprise: reference))
         let observed = Double(surprises.positive.filter { $0 >= reference }.count)
         let k = Self.countryPriorExceedances
         return min(100, max(0.01, (observed + k) / (expected + k)))
     }
 
+    /// Where countries are compared: the surprise the pool reaches in one bucket of a
+    /// hundred, or the tail's threshold if deeper.
+    public var countryReferenceSurprise: Double { max(tailThreshold, surpriseOfOneInAHundred) }
+
     /// The surprise the pool reaches in one bucket of a hundred.
-    var referenceSurprise: Double {
+    var surpriseOfOneInAHundred: Double {
         var low = 0.0
         var high = 50.0
         for _ in 0..<60 {
@@ -196,9 +201,6 @@ extension TailCalibration {
     /// 1/ln 10) normal bursts run.
     static func exponentialScale(_ excesses: [Double]) -> Double {
         guard !excesses.isEmpty else { return 1 / log(10) }
-        let sorted = excesses.sorted()
-        let n = sorted.count
-        let median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
-        return max(1 / log(10), median / log(2))
+        return max(1 / log(10), RobustStatistics.median(excesses) / log(2))
     }
 }

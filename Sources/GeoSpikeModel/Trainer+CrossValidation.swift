@@ -148,6 +148,33 @@ extension Trainer {
         let tail = TailCalibration(sample: all, days: days, folds: folds.count)
         return Contest(
             selections: selections, tailCalibration: tail,
-            countryRatios: tail.map { tail in winners.mapValues { tail.countryRatio(surprises: $0) } } ?? [:])
+            countryRatios: tail.map { tail in
+                let reference = tail.countryReferenceSurprise
+                return winners.mapValues { tail.countryRatio(surprises: $0, reference: reference) }
+            } ?? [:])
+    }
+
+    /// Held-out log10 probabilities of one country's single- and multi-bucket tests, each
+    /// judged after the level shifts before it (`LevelShift`), as the scorer judges them.
+    func heldOutLog10Probabilities(model: CountryModel, eta: [Double], actual: [Double], hold: Int, windowHold: Int)
+        -> (single: [Double], multi: [Double])
+    {
+        let n = actual.count
+        let window = options.multiBucketWindow
+        var expected = eta.map { model.expectedCount(linearPredictor: $0) }
+        var variance = eta.map { model.variance(linearPredictor: $0) }
+        let windowShift = LevelShift.factors(actual: actual, expected: expected, hold: windowHold)
+        let shift = LevelShift.factors(actual: actual, expected: expected, hold: hold)
+        if windowShift.contains(where: { $0 > 1 }) {
+            (expected, variance) = LevelShift.shifted(
+                model: model, eta: eta, factors: windowShift, expected: expected, variance: variance)
+        }
+        let multi = MultiBucketTest.logUpperTails(
+            actual: actual, expected: expected, variance: variance, window: window,
+            varianceFactor: model.windowVarianceFactor)
+        return (
+            (0..<n).map { model.logUpperTail(actual: actual[$0], linearPredictor: eta[$0] + log(shift[$0])) / log(10) },
+            multi.map { $0 / log(10) }
+        )
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GeoSpikeNumerics
 
 /// A country whose traffic moved to another level before the end of training is
 /// modelled at the level it moved to.
@@ -34,8 +35,8 @@ extension Trainer {
         // their median says nothing about the level.
         guard expected.reduce(0, +) / Double(day) >= Self.regimeMinimumExpected else { return 0 }
         let logRatios = (0..<day).map { k in log1p(actual[k]) - log1p(expected[k]) }
-        let shift = Self.median(logRatios)
-        let standardError = Self.robustStandardDeviation(logRatios) / Double(day).squareRoot()
+        let shift = RobustStatistics.median(logRatios)
+        let standardError = RobustStatistics.standardDeviation(logRatios) / Double(day).squareRoot()
         guard abs(shift) > log(Self.regimeMinimumFactor), abs(shift) > 3 * standardError else { return 0 }
         return shift
     }

@@ -273,7 +273,7 @@ public struct Trainer: Sendable {
                 residuals[n] = logCount[b] - logExpected[Int(cells.bucketCell[b])]
                 n += 1
             }
-            let spread = Self.robustStandardDeviation(Array(residuals.prefix(n)))
+            let spread = RobustStatistics.standardDeviation(Array(residuals.prefix(n)))
             var clipped = Array(raw.counts)
             var changed = false
             for (k, b) in raw.buckets.enumerated() where cells.bucketWeight[b] > 0 {
@@ -292,65 +292,6 @@ public struct Trainer: Sendable {
         return fit
     }
 
-    /// 1.4826 × the median absolute deviation from the median: the standard deviation of
-    /// normal data, unmoved by a minority of outliers.
-    static func robustStandardDeviation(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let centre = median(values)
-        return 1.4826 * median(values.map { abs($0 - centre) })
-    }
-
-    /// The middle value (the mean of the two middle ones for an even count); 0 for none.
-    ///
-    /// By selection, not sorting: the robust fit takes two medians of every training
-    /// bucket for every country, family and fold, and sorting them was 40% of a year's
-    /// training.
-    static func median(_ values: [Double]) -> Double {
-        let n = values.count
-        guard n > 0 else { return 0 }
-        var v = values
-        let upper = select(&v, rank: n / 2)
-        guard n % 2 == 0 else { return upper }
-        // The largest value below rank n/2 is the maximum of the part selection left below it.
-        return (v[0..<(n / 2)].max()! + upper) / 2
-    }
-
-    /// The value of rank `k` (0-based) in `values`, which it reorders so that every element
-    /// before position k is at most that value: Hoare's selection with a median-of-three
-    /// pivot and a three-way partition (residuals repeat: every silent bucket of a cell has
-    /// the same one), linear on average.
-    static func select(_ values: inout [Double], rank k: Int) -> Double {
-        var low = 0
-        var high = values.count
-        while high - low > 1 {
-            let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high - 1])
-            let pivot = max(min(a, b), min(max(a, b), c))
-            // [low, less) < pivot, [less, i) == pivot, [greater, high) > pivot.
-            var less = low
-            var i = low
-            var greater = high
-            while i < greater {
-                if values[i] < pivot {
-                    values.swapAt(i, less)
-                    less += 1
-                    i += 1
-                } else if values[i] > pivot {
-                    greater -= 1
-                    values.swapAt(i, greater)
-                } else {
-                    i += 1
-                }
-            }
-            if k < less {
-                high = less
-            } else if k >= greater {
-                low = greater
-            } else {
-                return pivot
-            }
-        }
-        return values[k]
-    }
 
     func fit(
         _ family: CountFamily, _ data: CountryCellCounts, _ country: CountryCode, in context: FitContext,
@@ -381,30 +322,6 @@ public struct Trainer: Sendable {
         var tailCalibration: TailCalibration?
         /// `CountryModel.calibrationRatio` by country.
         var countryRatios: [CountryCode: Double] = [:]
-    }
-
-    /// Held-out log10 probabilities of one country's single- and multi-bucket tests, each
-    /// judged after the level shifts before it (`LevelShift`), as the scorer judges them.
-    func heldOutLog10Probabilities(model: CountryModel, eta: [Double], actual: [Double], hold: Int, windowHold: Int)
-        -> (single: [Double], multi: [Double])
-    {
-        let n = actual.count
-        let window = options.multiBucketWindow
-        var expected = eta.map { model.expectedCount(linearPredictor: $0) }
-        var variance = eta.map { model.variance(linearPredictor: $0) }
-        let windowShift = LevelShift.factors(actual: actual, expected: expected, hold: windowHold)
-        let shift = LevelShift.factors(actual: actual, expected: expected, hold: hold)
-        if windowShift.contains(where: { $0 > 1 }) {
-            (expected, variance) = LevelShift.shifted(
-                model: model, eta: eta, factors: windowShift, expected: expected, variance: variance)
-        }
-        let multi = MultiBucketTest.logUpperTails(
-            actual: actual, expected: expected, variance: variance, window: window,
-            varianceFactor: model.windowVarianceFactor)
-        return (
-            (0..<n).map { model.logUpperTail(actual: actual[$0], linearPredictor: eta[$0] + log(shift[$0])) / log(10) },
-            multi.map { $0 / log(10) }
-        )
     }
 
     /// The hurdle prior for never-seen countries, from the sparse countries of training.

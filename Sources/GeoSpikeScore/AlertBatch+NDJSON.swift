@@ -9,7 +9,11 @@ extension AlertBatch {
             IncidentDocument(incident: $0, record: nil, rule: rule, createdAt: createdAt, top: top).jsonLine + "\n"
         }
         var lastIndex: [String: Int] = [:]
-        for (i, r) in records.enumerated() { if let id = r.incidentID { lastIndex[id] = i } }
+        var indexOfRecord: [String: Int] = [:]
+        for (i, r) in records.enumerated() {
+            if let id = r.incidentID { lastIndex[id] = i }
+            indexOfRecord[r.recordID] = i
+        }
         let incidentByID = Dictionary(incidents.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var text = closing.joined()
         for (i, r) in records.enumerated() {
@@ -18,7 +22,7 @@ extension AlertBatch {
                 continue
             }
             guard lastIndex[id] == i, let incident = incidentByID[id] else { continue }
-            let shown = records.first { $0.recordID == incident.peakRecordID } ?? r
+            let shown = indexOfRecord[incident.peakRecordID].map { records[$0] } ?? r
             text +=
                 IncidentDocument(incident: incident, record: shown, rule: rule, createdAt: createdAt, top: top).jsonLine
             text += "\n"

@@ -44,13 +44,16 @@ public struct AlertBatch: Sendable {
             records[i].suppression = suppression
             suppressed += 1
         }
-        let complete = records.filter { !$0.interim }.map { $0.bucketStart + $0.bucketSpan }.max()
+        let quietHorizon =
+            horizon ?? records.lazy.filter { !$0.interim }.map { $0.bucketStart + $0.bucketSpan }.max() ?? 0
         var incidents = grouping.group(
-            &records, modelID: records.first?.modelID ?? "", horizon: horizon ?? complete ?? 0, carried: carried)
-        let touched = Set(incidents.map(\.groupKey))
-        let quietHorizon = horizon ?? complete ?? 0
+            &records, modelID: records.first?.modelID ?? "", horizon: quietHorizon, carried: carried)
+        // A carried incident keeps its id when this batch extends it; one that was not
+        // extended and has been quiet for the gap is over, even when its group started
+        // a new incident here.
+        let extended = Set(incidents.map(\.id))
         closedIncidents = carried.filter {
-            !touched.contains($0.groupKey) && !grouping.continues(incidentEnd: $0.end, bucketStart: quietHorizon)
+            !extended.contains($0.id) && !grouping.continues(incidentEnd: $0.end, bucketStart: quietHorizon)
         }.map { incident -> Incident in
             var closed = incident
             closed.open = false

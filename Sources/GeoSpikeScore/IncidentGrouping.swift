@@ -88,9 +88,12 @@ public struct IncidentGrouping: Sendable, Equatable {
             let key = Incident.groupKey(terms)
             if let k = latestByGroup[key], continues(incidentEnd: incidents[k].end, bucketStart: record.bucketStart) {
                 incidents[k].add(record)
-            } else if var earlier = carriedByGroup.removeValue(forKey: key),
+            } else if var earlier = carriedByGroup[key],
                 continues(incidentEnd: earlier.end, bucketStart: record.bucketStart)
             {
+                // Only a carried incident this record continues is taken off the list; one the
+                // gap has ended stays there, for the batch to close.
+                carriedByGroup[key] = nil
                 earlier.recordIDs = []
                 earlier.add(record)
                 latestByGroup[key] = incidents.count

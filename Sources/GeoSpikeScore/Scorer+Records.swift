@@ -18,12 +18,20 @@ extension Scorer {
     ) -> [AnomalyRecord] {
         var records: [AnomalyRecord] = []
         let nb = batch.bucketCount
+        // Each country's largest count in the batch's earlier buckets, as the walk reaches
+        // them: whether a count is a new high needs it, and rescanning per record would be
+        // quadratic in a backtest's buckets.
+        var earlierHighest = [Double](repeating: 0, count: batch.countryCount)
         for b in 0..<nb {
             var inBucket: [AnomalyRecord] = []
             for j in 0..<batch.countryCount {
                 let i = batch.index(bucket: b, country: j)
+                defer { earlierHighest[j] = max(earlierHighest[j], batch.actual[i]) }
                 guard batch.actual[i] > 0, emit == .all || batch.alert[i] else { continue }
-                inBucket.append(record(batch, bucket: b, country: j, table: table, options: options))
+                inBucket.append(
+                    record(
+                        batch, bucket: b, country: j, table: table, options: options,
+                        earlierHighest: earlierHighest[j]))
             }
             inBucket.sort {
                 $0.recordScore != $1.recordScore ? $0.recordScore > $1.recordScore : $0.country < $1.country
@@ -33,9 +41,10 @@ extension Scorer {
         return records
     }
 
-    func record(_ batch: ScoredBatch, bucket b: Int, country j: Int, table: CountTable, options: ScoreOptions)
-        -> AnomalyRecord
-    {
+    func record(
+        _ batch: ScoredBatch, bucket b: Int, country j: Int, table: CountTable, options: ScoreOptions,
+        earlierHighest: Double
+    ) -> AnomalyRecord {
         let i = batch.index(bucket: b, country: j)
         let country = batch.countries[j]
         let start = batch.bucketStarts[b]
@@ -65,12 +74,9 @@ extension Scorer {
             family: family, multiBucketImpact: max(-5, min(5, impact)), firstSeen: firstSeen,
             interim: batch.interim[b], influencers: influencers)
         if i < batch.levelShift.count { record.levelShift = batch.levelShift[i] }
-        if !firstSeen {
-            let earlier = (0..<b).map { batch.actual[batch.index(bucket: $0, country: j)] }.max() ?? 0
+        if !firstSeen && batch.actual[i] > earlierHighest {
             let hour = clock.position(of: start + model.metadata.bucketSpanSeconds / 2).secondOfDay / 3600
-            if batch.actual[i] > earlier {
-                record.newHigh = model.countries[j].newHigh(count: batch.actual[i], localHour: hour)
-            }
+            record.newHigh = model.countries[j].newHigh(count: batch.actual[i], localHour: hour)
         }
         return record
     }

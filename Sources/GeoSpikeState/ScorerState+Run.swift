@@ -90,8 +90,7 @@ extension ScorerState {
     /// incidents (open ones kept, closed ones dropped).
     public func remember(
         table: CountTable, kept: CountTable?, batch range: ClosedRange<Int64>, completeBuckets: [Int64],
-        emitted: [AnomalyRecord], incidents: [Incident], carried: [Incident], grouping: IncidentGrouping,
-        horizon: Int64
+        emitted: [AnomalyRecord], incidents: [Incident], closed: [Incident]
     ) throws {
         let upsertCell = try database.prepare(
             """
@@ -118,13 +117,10 @@ extension ScorerState {
             while try emit.step() {}
         }
 
-        // Incidents: this run's open ones replace their group's; closed ones, and carried
-        // ones now quiet for the gap, leave.
-        let touched = Set(incidents.map(\.groupKey))
-        for incident in carried where !touched.contains(incident.groupKey) {
-            if !grouping.continues(incidentEnd: incident.end, bucketStart: horizon) {
-                try database.run("DELETE FROM open_incidents WHERE group_key = ?", [.text(incident.groupKey)])
-            }
+        // Incidents: earlier runs' ones the batch closed leave first (`AlertBatch.closedIncidents`),
+        // then this run's open ones replace their group's and its closed ones leave.
+        for incident in closed {
+            try database.run("DELETE FROM open_incidents WHERE group_key = ?", [.text(incident.groupKey)])
         }
         for incident in incidents {
             if incident.open {

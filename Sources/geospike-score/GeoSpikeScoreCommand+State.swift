@@ -39,7 +39,7 @@ extension GeoSpikeScoreCommand {
     /// Writes the run into the state's open transaction.
     func remember(
         _ recalled: StateRecall, in state: ScorerState, table: CountTable, kept: CountTable?, batch: ScoredBatch,
-        alerts: AlertBatch, grouping: IncidentGrouping, horizon: Int64
+        alerts: AlertBatch
     ) throws {
         let complete = batch.bucketStarts.indices.filter {
             !batch.interim[$0] && recalled.batch.contains(batch.bucketStarts[$0])
@@ -47,6 +47,6 @@ extension GeoSpikeScoreCommand {
         .map { batch.bucketStarts[$0] }
         try state.remember(
             table: table, kept: kept, batch: recalled.batch, completeBuckets: complete, emitted: alerts.records,
-            incidents: alerts.incidents, carried: recalled.memory.openIncidents, grouping: grouping, horizon: horizon)
+            incidents: alerts.incidents, closed: alerts.closedIncidents)
     }
 }

@@ -156,16 +156,15 @@ struct GeoSpikeScoreCommand: ParsableCommand {
                     timeZone: trained.metadata.timeZone, colour: colour
                 ).text
             }
+            let output = undelivered + text
             if let state {
                 if let recalled {
-                    try remember(
-                        recalled, in: state, table: table, kept: keptTable, batch: batch, alerts: alerts,
-                        grouping: grouping, horizon: horizon)
+                    try remember(recalled, in: state, table: table, kept: keptTable, batch: batch, alerts: alerts)
                 }
-                try state.recordOutput(undelivered + text)
+                try state.recordOutput(output)
                 try state.commit()
             }
-            try StandardOutput.write(undelivered + text)
+            try StandardOutput.write(output)
             try state?.markDelivered()
             let interim = batch.interim.filter { $0 }.count
             var summary =

@@ -73,6 +73,14 @@ struct ModelFileTests {
         #expect(throws: GeoSpikeError.self) { try ModelFile.encode(model) }
     }
 
+    /// The writer refuses what the reader would: a number only the reader used to check.
+    @Test func theWriterRefusesWhatTheReaderRefuses() throws {
+        var model = try Self.model()
+        model.countries[0].calibrationRatio = .infinity
+        let error = #expect(throws: GeoSpikeError.self) { try ModelFile.encode(model) }
+        #expect(error?.message.contains("calibrationRatio") == true, "\(String(describing: error))")
+    }
+
     @Test func aMissingDirectoryIsAnIOErrorThatSaysSo() throws {
         let model = try Self.model()
         let error = #expect(throws: GeoSpikeError.self) { try ModelFile.write(model, to: "/nonexistent/dir/m.gsm") }

@@ -47,6 +47,26 @@ struct IncidentGroupingTests {
             "a gap of 0 merges nothing")
     }
 
+    /// An earlier run's incident that this run does not continue is closed, even when its
+    /// country starts a new incident here: the old one would otherwise stay active for good.
+    @Test func anIncidentOfAnEarlierRunClosesWhenItsCountryStartsANewOne() throws {
+        var earlier = [Self.record("KG", bucket: 0), Self.record("KG", bucket: 1)]
+        let carried = IncidentGrouping().group(&earlier, modelID: "m", horizon: Self.t0 + 2 * 900)
+        #expect(carried.count == 1 && carried[0].open)
+        // Two hours later: past the one-hour gap.
+        let later = [Self.record("KG", bucket: 10)]
+        let batch = AlertBatch(
+            records: later, suppressions: [:], maxAlerts: 10, emit: .alerts, horizon: Self.t0 + 11 * 900,
+            carried: carried)
+        #expect(batch.incidents.count == 1 && batch.incidents[0].id != carried[0].id)
+        #expect(batch.closedIncidents.map(\.id) == [carried[0].id])
+        // One bucket later the carried incident continues instead, and nothing closes.
+        let next = AlertBatch(
+            records: [Self.record("KG", bucket: 3)], suppressions: [:], maxAlerts: 10, emit: .alerts,
+            horizon: Self.t0 + 4 * 900, carried: carried)
+        #expect(next.incidents.map(\.id) == [carried[0].id] && next.closedIncidents.isEmpty)
+    }
+
     @Test func groupByAFieldSplitsAnIncidentByItsTopValue() throws {
         var records = [
             Self.record("FI", bucket: 0, host: "ws-1"), Self.record("FI", bucket: 1, host: "ws-2"),

@@ -30,8 +30,7 @@ struct ScorerStateTests {
         for (b, country, n) in counts { table.add(bucketStart: t0 + b * 900, country: country, count: n) }
         try state.remember(
             table: table, kept: nil, batch: (t0 + range.lowerBound * 900)...(t0 + range.upperBound * 900),
-            completeBuckets: complete.map { t0 + $0 * 900 }, emitted: [], incidents: incidents, carried: [],
-            grouping: IncidentGrouping(), horizon: t0 + (range.upperBound + 1) * 900)
+            completeBuckets: complete.map { t0 + $0 * 900 }, emitted: [], incidents: incidents, closed: [])
     }
 
     @Test func aStateBelongsToOneModelUntilReset() throws {
